@@ -1,0 +1,196 @@
+"""The `annexa` command: thin click commands over annexa.engine.api.
+
+Heavy imports (networkx, jsonschema, the engine) happen inside commands, so
+`annexa --help` stays fast. Exit codes: 0 no gaps at or above the threshold,
+1 gaps, 2 bad usage or bad input, 3 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+
+import click
+
+EXIT_GAPS, EXIT_INPUT, EXIT_BUG = 1, 2, 3
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"`{value}` is not a date as YYYY-MM-DD") from None
+
+
+def _reports_errors(command: Callable) -> Callable:
+    """Bad input becomes one clear message per problem and exit 2, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        from annexa.engine.errors import AnnexaInputError
+
+        try:
+            return command(*args, **kwargs)
+        except AnnexaInputError as exc:
+            for diagnostic in exc.diagnostics:
+                click.echo(f"annexa: error: {diagnostic}", err=True)
+            count = len(exc.diagnostics)
+            if count > 1:
+                click.echo(f"annexa: {count} errors", err=True)
+            sys.exit(EXIT_INPUT)
+        except click.exceptions.Exit:
+            raise
+        except (click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("annexa: interrupted", err=True)
+            sys.exit(130)
+        except RecursionError:
+            click.echo("annexa: error: input nested too deeply to process", err=True)
+            sys.exit(EXIT_INPUT)
+        except MemoryError:
+            click.echo("annexa: error: input too large to process", err=True)
+            sys.exit(EXIT_INPUT)
+        except Exception as exc:
+            if os.environ.get("ANNEXA_DEBUG"):
+                raise
+            click.echo(f"annexa: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+            sys.exit(EXIT_BUG)
+
+    return wrapper
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write the whole output or nothing: a temporary file beside the target, then a rename."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise click.UsageError(f"cannot write `{path}`: directory `{folder}` does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def rules_options(command: Callable) -> Callable:
+    command = click.option("--no-builtin-rules", is_flag=True, help="Use only the packs given with --rules.")(command)
+    return click.option(
+        "--rules",
+        "rule_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        help="A directory of extra rule packs (repeatable); a rule with a built-in id replaces it.",
+    )(command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="annexa", prog_name="annexa")
+def main() -> None:
+    """ISO/IEC 42001 Annex A as code: a gap analysis of a governance repository.
+
+    Example: annexa check fixtures/northwind-ai --as-of 2026-11-28
+    """
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@click.option(
+    "--as-of", callback=_parse_date, metavar="YYYY-MM-DD", help="Judge dates as of this day (default: today)."
+)
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of standard output."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["major", "minor", "observation", "never"]),
+    default="observation",
+    show_default=True,
+    help="Exit 1 when a result fails at this severity or above.",
+)
+@rules_options
+@_reports_errors
+def check(path, as_of, output_format, output, fail_on, rule_dirs, no_builtin_rules) -> None:
+    """Check the governance repository at PATH against the rules.
+
+    Example: annexa check . --as-of 2026-11-28 --format json -o gaps.json --fail-on major
+    """
+    from annexa.engine import api
+
+    evaluation = api.check(path, as_of, rule_dirs, builtin_rules=not no_builtin_rules)
+    report = api.build_report(evaluation)
+    if output_format == "json":
+        text = api.to_json(report)
+    else:
+        from annexa.engine.render_table import render_table
+
+        text = "\n".join(render_table(evaluation, report)) + "\n"
+    if output:
+        write_atomically(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_GAPS if api.gaps(evaluation, fail_on) else 0)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path())
+@rules_options
+@_reports_errors
+def validate(path, rule_dirs, no_builtin_rules) -> None:
+    """Check rule packs (schema, operators, dependency graph) and, given PATH, the facts.
+
+    Example: annexa validate --rules ./our-rules .
+    """
+    from annexa.engine.errors import AnnexaInputError, Collector
+    from annexa.engine.facts import load_facts
+    from annexa.engine.rules import load_rules
+
+    collected = Collector(AnnexaInputError)
+    ruleset = None
+    try:
+        ruleset = load_rules(list(rule_dirs), builtin=not no_builtin_rules)
+    except AnnexaInputError as exc:
+        collected.extend(exc)
+    facts = None
+    if path is not None:
+        try:
+            facts = load_facts(path)
+        except AnnexaInputError as exc:
+            collected.extend(exc)
+    collected.raise_if_any()
+    click.echo(f"rules: {len(ruleset.rules)} rules in {len(ruleset.packs)} packs, no errors")
+    if facts is not None:
+        items = sum(len(r) for r in facts.registers.values())
+        click.echo(f"facts: {facts.organization_name}, {len(facts.registers)} registers, {items} entries, no errors")
+
+
+@main.command()
+@click.argument("name", type=click.Choice(["facts", "rules", "report"]))
+@_reports_errors
+def schema(name) -> None:
+    """Print a published JSON Schema: facts (the governance repository), rules or report.
+
+    Example: annexa schema facts > aims.schema.json
+    """
+    from annexa.engine.schema_store import as_json
+
+    click.echo(as_json(name), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,65 @@
+"""The engine's Python API, the one the command line is built on.
+
+from annexa.engine import api
+evaluation = api.check("fixtures/northwind-ai", as_of=date(2026, 11, 28))
+report = api.build_report(evaluation)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+
+from .errors import AnnexaInputError, Diagnostic, FactsError, RulesError
+from .evaluate import STATUSES, Evaluation, Result, evaluate
+from .facts import Facts, load_facts
+from .report import build_report, to_json
+from .rollup import CONTROL_STATUSES, roll_up
+from .rules import SEVERITIES, Rule, RuleSet, load_rules
+
+FAIL_ON = (*SEVERITIES, "never")
+
+
+def check(
+    path: str | os.PathLike[str],
+    as_of: dt.date | None = None,
+    rule_dirs: Sequence[str | os.PathLike[str]] = (),
+    builtin_rules: bool = True,
+) -> Evaluation:
+    """Load rules and facts and evaluate them; raises AnnexaInputError on bad input."""
+    ruleset = load_rules(list(rule_dirs), builtin=builtin_rules)
+    facts = load_facts(path)
+    return evaluate(ruleset, facts, as_of or dt.date.today())
+
+
+def gaps(evaluation: Evaluation, fail_on: str) -> list[Result]:
+    """Failing results at or above a severity: the ones that make a CI gate fail."""
+    if fail_on == "never":
+        return []
+    threshold = SEVERITIES.index(fail_on)
+    return [r for r in evaluation.results if r.status == "fail" and SEVERITIES.index(r.rule.severity) <= threshold]
+
+
+__all__ = [
+    "CONTROL_STATUSES",
+    "FAIL_ON",
+    "STATUSES",
+    "AnnexaInputError",
+    "Diagnostic",
+    "Evaluation",
+    "Facts",
+    "FactsError",
+    "Result",
+    "Rule",
+    "RuleSet",
+    "RulesError",
+    "build_report",
+    "check",
+    "evaluate",
+    "gaps",
+    "load_facts",
+    "load_rules",
+    "roll_up",
+    "to_json",
+]

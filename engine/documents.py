@@ -1,0 +1,75 @@
+"""Markdown documents: YAML front matter plus the headings of the body.
+
+Rules ask two things of a document beyond its existence: that its front
+matter records who owns and approved it and when, and that its body has the
+sections an auditor looks for. Headings inside fenced code blocks are not
+headings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import Diagnostic, FactsError
+from .located import FactMap, Location
+from .yamlsafe import decode_text, parse_yaml_text
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+@dataclass(slots=True)
+class Document:
+    """A document named by the facts; `exists` is false where the file is missing."""
+
+    path: str
+    exists: bool
+    referenced_at: Location
+    front: FactMap | None = None
+    headings: dict[str, int] = field(default_factory=dict)
+
+    def location(self) -> Location:
+        return Location(self.path, 1)
+
+    def __str__(self) -> str:
+        return self.path
+
+
+def parse_markdown(data: bytes, source: str, referenced_at: Location) -> Document:
+    """Split front matter from body; the front matter keeps its true line numbers."""
+    text = decode_text(data, source)
+    lines = text.splitlines()
+    front: FactMap | None = None
+    body_start = 0
+    if lines and lines[0].strip() == "---":
+        for index in range(1, len(lines)):
+            if lines[index].strip() in ("---", "..."):
+                parsed = parse_yaml_text("\n".join(lines[1:index]), source, line_offset=1)
+                if parsed is None:
+                    parsed = FactMap(source, 1)
+                if not isinstance(parsed, FactMap):
+                    raise FactsError([Diagnostic(source, 2, "front matter must be a mapping of fields")])
+                front = parsed
+                body_start = index + 1
+                break
+        else:
+            raise FactsError([Diagnostic(source, 1, "front matter opened with `---` is never closed")])
+    headings: dict[str, int] = {}
+    in_fence = False
+    for number in range(body_start, len(lines)):
+        line = lines[number]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if not in_fence:
+            match = _HEADING.match(line)
+            if match:
+                headings.setdefault(normalize_heading(match.group(2)), number + 1)
+    return Document(source, True, referenced_at, front, headings)
+
+
+def normalize_heading(text: str) -> str:
+    """Headings compare without case, numbering or extra spaces: `2. Scope` is `scope`."""
+    text = re.sub(r"^[0-9.]+\s+", "", text.strip())
+    return " ".join(text.casefold().split())

@@ -1,0 +1,77 @@
+"""Diagnostics: every problem with the input names its file and line.
+
+Input errors are collected rather than raised one at a time, so a user fixes
+every problem in one pass (as Cedar's parser does). Problems in rule packs and
+problems in an organization's facts are different types: the first is the
+rule author's to fix, the second the organization's.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem, located; messages are lowercase and quote user values in backticks."""
+
+    file: str
+    line: int | None
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        text = f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.file, self.line or 0, self.message)
+
+
+class AnnexaInputError(Exception):
+    """Bad input: the command exits with code 2 and prints every diagnostic."""
+
+    kind = "input"
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class FactsError(AnnexaInputError):
+    """A problem in the governance repository (the organization's facts)."""
+
+    kind = "facts"
+
+
+class RulesError(AnnexaInputError):
+    """A problem in a rule pack or the catalog."""
+
+    kind = "rules"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest known spelling, the way a reviewer would point at a typo."""
+    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+class Collector:
+    """Gathers diagnostics across a whole loading stage, then raises them together."""
+
+    def __init__(self, error_type: type[AnnexaInputError]):
+        self.error_type = error_type
+        self.items: list[Diagnostic] = []
+
+    def add(self, file: str, line: int | None, message: str, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(file, line, message, hint))
+
+    def extend(self, error: AnnexaInputError) -> None:
+        self.items.extend(error.diagnostics)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise self.error_type(self.items)

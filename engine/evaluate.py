@@ -1,0 +1,339 @@
+"""Evaluating rules against facts: applicability, prerequisites, waivers, exclusions.
+
+Rules run in dependency order over a graph of rules (not rule × subject).
+A rule whose prerequisite did not pass is `blocked` for that subject and is
+not evaluated, so a root cause is reported once. Exclusions recorded in the
+Statement of Applicability and waivers recorded in the facts are applied
+here, and both can only move a result away from `fail`, never towards it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .facts import Facts, register_names
+from .located import FactMap, Location
+from .operators import select
+from .resolve import Context, resolve
+from .rules import Rule, RuleSet
+from .trace import Trace, at
+
+STATUSES = ("pass", "fail", "blocked", "not_applicable", "waived")
+NOT_PASSING = frozenset({"fail", "blocked", "waived"})
+
+
+@dataclass(slots=True)
+class Result:
+    rule: Rule
+    subject: str | None
+    status: str
+    reason: str
+    trace: Trace
+    root_cause: str | None = None  # for blocked results: the rule that failed first
+    waiver: str | None = None
+
+
+@dataclass(slots=True)
+class WaiverNote:
+    waiver: str
+    location: Location
+    note: str
+
+
+@dataclass
+class Evaluation:
+    as_of: dt.date
+    facts: Facts
+    ruleset: RuleSet
+    results: list[Result]
+    waiver_notes: list[WaiverNote] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Waiver:
+    item: FactMap
+    location: Location
+    used: bool = False
+
+
+class _Exclusions:
+    """Statement-of-Applicability decisions that exclude a control."""
+
+    def __init__(self, facts: Facts):
+        self.by_control: dict[str, tuple[FactMap, Location]] = {}
+        register = facts.registers.get("soa")
+        if register is not None:
+            for index, item in enumerate(register):
+                if item.get("applicable") is False:
+                    self.by_control[item["control"]] = (item, register.item_location(index))
+
+    def result_for(self, rule: Rule) -> tuple[str, Trace] | None:
+        found = self.by_control.get(rule.control)
+        if found is None:
+            return None
+        item, location = found
+        justification = (item.get("justification") or "").strip()
+        if justification:
+            reason = f"{rule.control} is excluded in the Statement of Applicability: “{justification}”{at(location)}"
+            return "not_applicable", Trace("excluded", True, reason, "soa", justification, location)
+        reason = f"{rule.control} is excluded in the Statement of Applicability without a justification{at(location)}"
+        return "fail", Trace("excluded", False, reason, "soa", None, location, "a justification")
+
+
+class _Waivers:
+    def __init__(self, facts: Facts, as_of: dt.date):
+        self.as_of = as_of
+        self.items: list[_Waiver] = []
+        register = facts.registers.get("waivers")
+        if register is not None:
+            self.items = [_Waiver(item, register.item_location(i)) for i, item in enumerate(register)]
+
+    def apply(self, result: Result) -> None:
+        rule = result.rule
+        matching = [
+            w
+            for w in self.items
+            if (w.item.get("rule") == rule.id or (not w.item.get("rule") and w.item.get("control") == rule.control))
+            and (w.item.get("subject") is None or w.item.get("subject") == result.subject)
+        ]
+        if not matching:
+            return
+        valid = [w for w in matching if w.item["expires_on"] >= self.as_of]
+        if valid:
+            waiver = min(valid, key=lambda w: w.item["id"])
+            waiver.used = True
+            item = waiver.item
+            reason = (
+                f"waived by `{item['id']}` until {item['expires_on'].isoformat()} (owner {item['owner']}, "
+                f"approved by {item['approved_by']}): {item['justification']}{at(waiver.location)}"
+            )
+            note = Trace("waiver", True, reason, "waivers", item["id"], waiver.location)
+            result.status, result.waiver = "waived", item["id"]
+            result.reason = f"{reason}; the check fails: {result.reason}"
+            result.trace = Trace("waived", True, reason, children=(note, result.trace))
+            return
+        waiver = max(matching, key=lambda w: (w.item["expires_on"], w.item["id"]))
+        waiver.used = True
+        expired = (
+            f"waiver `{waiver.item['id']}` expired on {waiver.item['expires_on'].isoformat()}{at(waiver.location)}"
+        )
+        result.reason = f"{expired}; {result.reason}"
+        note = Trace(
+            "waiver",
+            False,
+            expired,
+            "waivers",
+            waiver.item["id"],
+            waiver.location,
+            f"expires on or after {self.as_of.isoformat()}",
+        )
+        result.trace = Trace("expired_waiver", False, result.reason, children=(note, result.trace))
+
+    def notes(self, ruleset: RuleSet, subjects: dict[str, set[str | None]]) -> list[WaiverNote]:
+        notes = []
+        for waiver in self.items:
+            item = waiver.item
+            target = item.get("rule") or item.get("control")
+            rule_ids = [
+                r
+                for r, rule in ruleset.rules.items()
+                if r == item.get("rule") or (not item.get("rule") and rule.control == item.get("control"))
+            ]
+            if not rule_ids:
+                notes.append(
+                    WaiverNote(
+                        item["id"],
+                        waiver.location,
+                        f"waiver `{item['id']}` names `{target}`, which matches no loaded rule",
+                    )
+                )
+            elif item.get("subject") is not None and not any(item["subject"] in subjects.get(r, ()) for r in rule_ids):
+                notes.append(
+                    WaiverNote(
+                        item["id"],
+                        waiver.location,
+                        f"waiver `{item['id']}` names subject `{item['subject']}`, which no result of `{target}` has",
+                    )
+                )
+            elif not waiver.used:
+                notes.append(
+                    WaiverNote(
+                        item["id"],
+                        waiver.location,
+                        f"waiver `{item['id']}` for `{target}` covers nothing: no result of it fails",
+                    )
+                )
+        return notes
+
+
+def _role_words(roles: frozenset[str]) -> str:
+    return ", ".join(sorted(roles))
+
+
+class Evaluator:
+    def __init__(self, ruleset: RuleSet, facts: Facts, as_of: dt.date):
+        self.ruleset = ruleset
+        self.facts = facts
+        self.as_of = as_of
+        manifest = facts.manifest
+        declared = manifest.get("registers") or FactMap("aims.yaml", 1)
+        undeclared_at = manifest.key_location("registers") if "registers" in manifest else manifest.location()
+        undeclared = {name: undeclared_at for name in register_names() if name not in declared}
+        self.context = Context(facts.roots(), as_of, undeclared)
+        self.exclusions = _Exclusions(facts)
+        self.waivers = _Waivers(facts, as_of)
+        self.by_rule: dict[str, dict[str | None, Result]] = {}
+
+    # -- applicability ---------------------------------------------------------
+
+    def _organization_not_applicable(self, rule: Rule) -> Trace | None:
+        roles = self.facts.organization_roles
+        if rule.roles is None or not roles or rule.roles & roles:
+            return None
+        location = self.facts.manifest.key_location("roles")
+        reason = f"applies to {_role_words(rule.roles)}; the organization is {_role_words(roles)}{at(location)}"
+        return Trace("applies", False, reason, "roles", sorted(roles), location, sorted(rule.roles))
+
+    def _subject_not_applicable(self, rule: Rule, subject: str) -> Trace | None:
+        roles_map: FactMap = self.facts.manifest["roles"]
+        if rule.in_scope_only and subject not in self.facts.in_scope:
+            scope = self.facts.manifest["scope"]
+            location = scope.key_location("systems") if "systems" in scope else scope.location()
+            return Trace(
+                "applies",
+                False,
+                f"AI system `{subject}` is outside the AIMS scope{at(location)}",
+                "scope.systems",
+                subject,
+                location,
+            )
+        roles = self.facts.system_roles.get(subject, frozenset())
+        if rule.roles is not None and not rule.roles & roles:
+            location = roles_map.key_location(subject)
+            reason = f"applies to {_role_words(rule.roles)}; for `{subject}` the organization is {_role_words(roles)}{at(location)}"
+            return Trace("applies", False, reason, f"roles.{subject}", sorted(roles), location, sorted(rule.roles))
+        return None
+
+    # -- prerequisites -----------------------------------------------------------
+
+    def _blocking(self, rule: Rule, subject: str | None) -> Result | None:
+        for required in rule.requires:
+            results = self.by_rule.get(required, {})
+            if subject is not None and subject in results:
+                candidates = [results[subject]]
+            elif None in results:
+                candidates = [results[None]]
+            else:
+                candidates = [results[s] for s in sorted(results, key=str)]
+            for candidate in candidates:
+                if candidate.status in NOT_PASSING:
+                    return candidate
+        return None
+
+    def _blocked(self, rule: Rule, subject: str | None, prerequisite: Result) -> Result:
+        root = prerequisite.root_cause or prerequisite.rule.id
+        how = {"fail": "which fails", "waived": "which fails (waived)", "blocked": f"which is blocked by `{root}`"}[
+            prerequisite.status
+        ]
+        whose = f" for `{prerequisite.subject}`" if prerequisite.subject is not None else ""
+        reason = f"blocked: requires `{prerequisite.rule.id}`{whose}, {how}"
+        locations = sorted(prerequisite.trace.locations())
+        location = locations[0] if locations else None
+        trace = Trace("requires", False, reason, prerequisite.rule.id, prerequisite.status, location, "pass")
+        return Result(rule, subject, "blocked", reason, trace, root_cause=root)
+
+    # -- evaluation ----------------------------------------------------------------
+
+    def _judge(self, rule: Rule, subject: str | None, ctx: Context) -> Result:
+        trace = rule.check.evaluate(ctx)
+        if trace.passed:
+            return Result(rule, subject, "pass", trace.reason, trace)
+        leaves = trace.failing_leaves()
+        reason = trace.reason if len(leaves) != 1 else leaves[0].reason
+        result = Result(rule, subject, "fail", reason, trace)
+        self.waivers.apply(result)
+        return result
+
+    def _org_rule(self, rule: Rule) -> list[Result]:
+        blocker = self._blocking(rule, None)
+        if blocker is not None:
+            return [self._blocked(rule, None, blocker)]
+        return [self._judge(rule, None, self.context)]
+
+    def _subject_rule(self, rule: Rule) -> list[Result]:
+        each = rule.for_each
+        found = resolve(each.path, self.context)
+        selected = list(select(found, each.name, each.where, self.context)) if isinstance(found.value, list) else []
+        if not selected:
+            which = "matching " if each.where is not None else ""
+            stop = found.note or f"no {which}entries in `{found.path}`"
+            if each.allow_empty:
+                trace = Trace(
+                    "for_each", True, f"nothing to check: {stop}{at(found.location)}", found.path, 0, found.location
+                )
+                return [Result(rule, None, "not_applicable", trace.reason, trace)]
+            blocker = self._blocking(rule, None)
+            if blocker is not None:
+                return [self._blocked(rule, None, blocker)]
+            trace = Trace(
+                "for_each",
+                False,
+                f"nothing recorded: {stop}{at(found.location)}",
+                found.path,
+                0,
+                found.location,
+                "at least one entry",
+            )
+            result = Result(rule, None, "fail", trace.reason, trace)
+            self.waivers.apply(result)
+            return [result]
+        per_system = each.path.head == "ai_systems" and not each.path.rest
+        results = []
+        for bound, label, location, _ in selected:
+            if per_system:
+                not_applicable = self._subject_not_applicable(rule, label)
+                if not_applicable is not None:
+                    results.append(Result(rule, label, "not_applicable", not_applicable.reason, not_applicable))
+                    continue
+            blocker = self._blocking(rule, label)
+            if blocker is not None:
+                results.append(self._blocked(rule, label, blocker))
+                continue
+            result = self._judge(rule, label, bound)
+            result.trace.item = label
+            if result.trace.location is None:
+                result.trace.location = location
+            results.append(result)
+        return results
+
+    def _evaluate_rule(self, rule: Rule) -> list[Result]:
+        excluded = self.exclusions.result_for(rule)
+        if excluded is not None:
+            status, trace = excluded
+            return [Result(rule, None, status, trace.reason, trace)]
+        not_applicable = self._organization_not_applicable(rule)
+        if not_applicable is not None:
+            return [Result(rule, None, "not_applicable", not_applicable.reason, not_applicable)]
+        return self._subject_rule(rule) if rule.per_subject else self._org_rule(rule)
+
+    def run(self) -> Evaluation:
+        results: list[Result] = []
+        for rule_id in self.ruleset.order:
+            rule = self.ruleset.rules[rule_id]
+            produced = self._evaluate_rule(rule)
+            self.by_rule[rule_id] = {r.subject: r for r in produced}
+            results.extend(produced)
+        rank = {rule_id: i for i, rule_id in enumerate(self.ruleset.order)}
+        results.sort(key=lambda r: (rank[r.rule.id], r.subject is not None, r.subject or ""))
+        subjects = {rule_id: set(by_subject) for rule_id, by_subject in self.by_rule.items()}
+        notes = self.waivers.notes(self.ruleset, subjects)
+        return Evaluation(self.as_of, self.facts, self.ruleset, results, notes)
+
+
+def evaluate(ruleset: RuleSet, facts: Facts, as_of: dt.date) -> Evaluation:
+    """Judge every rule against the facts as of a date (pin it in tests and CI)."""
+    return Evaluator(ruleset, facts, as_of).run()
+
+
+__all__ = ["STATUSES", "Evaluation", "Result", "WaiverNote", "evaluate"]

@@ -1,0 +1,617 @@
+"""The operators of the rule language: one function each, in one explicit table.
+
+Each operator declares its signature (argument names and kinds); the rule
+loader checks every use against it, so a misspelt argument or a wrong type is
+a load error with file:line, never a check that silently does nothing.
+Operators only judge what they are given; resolve.py supplies values and
+where they were found. Nothing here executes code from a rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .documents import Document, normalize_heading
+from .resolve import MISSING, CompiledPath, Context, Found, items_of, resolve
+from .trace import Trace, at, show
+
+
+@dataclass(frozen=True, slots=True)
+class Predicate:
+    """A compiled use of an operator: checked arguments, ready to evaluate."""
+
+    operator: Operator
+    args: dict
+    source: str
+    line: int
+
+    def evaluate(self, ctx: Context) -> Trace:
+        return self.operator.function(self.args, ctx)
+
+
+@dataclass(frozen=True)
+class Operator:
+    """An operator's contract: argument kinds, which are required, and its function.
+
+    Kinds: path, pred, preds, item_pred (sees the name bound by `as`), name,
+    int, bool, str, strs, regex, literal, literals.
+    """
+
+    name: str
+    function: Callable[[dict, Context], Trace]
+    signature: dict[str, str]
+    required: frozenset[str] = frozenset()
+    shorthand: str | None = None  # a bare value stands for this argument
+    one_of: tuple[frozenset[str], ...] = ()  # groups where exactly one argument must be given
+    at_least_one: tuple[frozenset[str], ...] = ()
+
+
+def _fail_missing(op: str, found: Found, expected: object = None) -> Trace:
+    note = found.note or f"`{found.path}` is not recorded"
+    return Trace(op, False, f"{note}{at(found.location)}", found.path, None, found.location, expected)
+
+
+# ---- logic -------------------------------------------------------------------
+
+
+def op_all(args: dict, ctx: Context) -> Trace:
+    children = tuple(p.evaluate(ctx) for p in args["of"])
+    failed = [c for c in children if not c.passed]
+    if failed:
+        return Trace("all", False, "; ".join(c.reason for c in failed), children=children)
+    return Trace("all", True, "; ".join(c.reason for c in children), children=children)
+
+
+def op_any(args: dict, ctx: Context) -> Trace:
+    children = tuple(p.evaluate(ctx) for p in args["of"])
+    passed = [c for c in children if c.passed]
+    if passed:
+        return Trace("any", True, passed[0].reason, children=children)
+    reasons = "; or ".join(c.reason for c in children)
+    return Trace("any", False, f"none of {len(children)} alternatives holds: {reasons}", children=children)
+
+
+def op_not(args: dict, ctx: Context) -> Trace:
+    child = args["of"].evaluate(ctx)
+    verdict = "does not hold, as required" if not child.passed else "holds, but must not"
+    return Trace("not", not child.passed, f"{verdict}: {child.reason}", children=(child,))
+
+
+# ---- values ------------------------------------------------------------------
+
+
+def op_exists(args: dict, ctx: Context) -> Trace:
+    found = resolve(args["path"], ctx)
+    if found.is_empty():
+        if found.missing or found.note:
+            return _fail_missing("exists", found, "a recorded value")
+        return Trace(
+            "exists",
+            False,
+            f"`{found.path}` is empty{at(found.location)}",
+            found.path,
+            found.value,
+            found.location,
+            "a recorded value",
+        )
+    return Trace(
+        "exists",
+        True,
+        f"`{found.path}` is recorded as {show(found.value)}{at(found.location)}",
+        found.path,
+        found.value,
+        found.location,
+        "a recorded value",
+    )
+
+
+def _same(a: object, b: object) -> bool:
+    """Equality without silent coercion: `1` is not `"1"` and `true` is not `1`."""
+    return (
+        type(a) is type(b) and a == b
+        if isinstance(a, bool) or isinstance(b, bool)
+        else (a == b and (isinstance(a, (int, float)) == isinstance(b, (int, float))))
+    )
+
+
+def op_equals(args: dict, ctx: Context) -> Trace:
+    found = resolve(args["path"], ctx)
+    if "same_as" in args:
+        other = resolve(args["same_as"], ctx)
+        if other.missing:
+            return _fail_missing("equals", other)
+        expected, described = other.value, f"`{other.path}` = {show(other.value)}{at(other.location)}"
+    else:
+        expected, described = args["value"], show(args["value"])
+    if found.missing:
+        return _fail_missing("equals", found, expected)
+    passed = _same(found.value, expected)
+    verb = "equals" if passed else "is not"
+    reason = f"`{found.path}` {verb} {described}: found {show(found.value)}{at(found.location)}"
+    return Trace("equals", passed, reason, found.path, found.value, found.location, expected)
+
+
+def op_one_of(args: dict, ctx: Context) -> Trace:
+    found = resolve(args["path"], ctx)
+    values = args["values"]
+    if found.missing:
+        return _fail_missing("one_of", found, values)
+    passed = any(_same(found.value, v) for v in values)
+    listed = ", ".join(show(v) for v in values)
+    verb = "is one of" if passed else "is none of"
+    return Trace(
+        "one_of",
+        passed,
+        f"`{found.path}` {show(found.value)} {verb} {listed}{at(found.location)}",
+        found.path,
+        found.value,
+        found.location,
+        values,
+    )
+
+
+def op_matches(args: dict, ctx: Context) -> Trace:
+    found = resolve(args["path"], ctx)
+    pattern = args["pattern"]
+    if found.missing:
+        return _fail_missing("matches", found, pattern.pattern)
+    if not isinstance(found.value, str):
+        return Trace(
+            "matches",
+            False,
+            f"`{found.path}` is {show(found.value)}, not text{at(found.location)}",
+            found.path,
+            found.value,
+            found.location,
+            pattern.pattern,
+        )
+    passed = pattern.search(found.value) is not None
+    verb = "matches" if passed else "does not match"
+    return Trace(
+        "matches",
+        passed,
+        f"`{found.path}` {show(found.value)} {verb} `{pattern.pattern}`{at(found.location)}",
+        found.path,
+        found.value,
+        found.location,
+        pattern.pattern,
+    )
+
+
+# ---- quantifiers -----------------------------------------------------------
+
+
+def _collection(op: str, args: dict, ctx: Context) -> tuple[Found, Trace | None]:
+    """The collection to quantify over, or the fail that says nothing was recorded."""
+    found = resolve(args["in"], ctx)
+    if found.missing or found.value is None:
+        return found, Trace(
+            op,
+            False,
+            f"nothing recorded: {found.note or f'`{found.path}` is missing'}{at(found.location)}",
+            found.path,
+            None,
+            found.location,
+        )
+    if not isinstance(found.value, list):
+        return found, Trace(
+            op,
+            False,
+            f"`{found.path}` is {show(found.value)}, not a list{at(found.location)}",
+            found.path,
+            found.value,
+            found.location,
+        )
+    return found, None
+
+
+def select(found: Found, name: str, where: Predicate | None, ctx: Context):
+    """Items of a collection that pass `where`, each with the context that binds it.
+
+    Shared by every quantifier and by a rule's `for_each`, so filtering means
+    the same everywhere.
+    """
+    entries = items_of(found)
+    candidates = _join_candidates(found, name, where, ctx)
+    if candidates is not None:
+        entries = [entries[i] for i in candidates]
+    for item, location, label in entries:
+        bound = ctx.bind(name, Found(f"{found.path}[{label}]", item, location))
+        if where is None:
+            yield bound, label, location, None
+            continue
+        verdict = where.evaluate(bound)
+        if verdict.passed:
+            yield bound, label, location, verdict
+
+
+def _join_key(value: object) -> tuple | None:
+    """A hashable key with the same notion of equality as `_same`."""
+    kind = "bool" if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else type(value).__name__
+    try:
+        hash(value)
+    except TypeError:
+        return None
+    return (kind, value)
+
+
+def _join_candidates(found: Found, name: str, where: Predicate | None, ctx: Context) -> list[int] | None:
+    """Positions of the items a join can match, from a hash index built once per collection.
+
+    `where: {equals: {path: item.system, same_as: system.id}}` inside a rule that
+    runs per AI system would otherwise scan the whole register for every system
+    (quadratic in the size of the organization). The full `where` still runs on
+    each candidate, so the index changes only the cost, never the verdict.
+    """
+    if where is None:
+        return None
+    equals = where
+    if where.operator.name == "all" and where.args["of"][0].operator.name == "equals":
+        equals = where.args["of"][0]
+    if equals.operator.name != "equals" or "same_as" not in equals.args:
+        return None
+    path, other = equals.args["path"], equals.args["same_as"]
+    if path.head != name or len(path.rest) != 1 or other.head == name:
+        return None
+    target = resolve(other, ctx)
+    wanted = _join_key(target.value)
+    if target.missing or wanted is None:
+        return None
+    cache_key = (id(found.value), path.rest[0])
+    index = ctx.indexes.get(cache_key)
+    if index is None:
+        index = {}
+        field = path.rest[0]
+        for position, item in enumerate(found.value):
+            key = _join_key(item.get(field)) if isinstance(item, dict) and field in item else None
+            if key is not None:
+                index.setdefault(key, []).append(position)
+        ctx.indexes[cache_key] = index
+    return index.get(wanted, [])
+
+
+def _labelled(trace: Trace, label: str) -> Trace:
+    trace.item = label
+    return trace
+
+
+def op_count(args: dict, ctx: Context) -> Trace:
+    found, problem = _collection("count", args, ctx)
+    low, high = args.get("min"), args.get("max")
+    expected = {"min": low, "max": high}
+    if problem is not None and not args.get("allow_empty"):
+        return problem
+    if problem is None and not found.value and not args.get("allow_empty"):
+        return Trace(
+            "count",
+            False,
+            f"nothing recorded: `{found.path}` is empty{at(found.location)}",
+            found.path,
+            0,
+            found.location,
+            expected,
+        )
+    matched = [label for _, label, _, _ in select(found, args["as"], args.get("where"), ctx)] if problem is None else []
+    total = len(matched)
+    passed = (low is None or total >= low) and (high is None or total <= high)
+    bounds = " and ".join(
+        part
+        for part in (f"at least {low}" if low is not None else "", f"at most {high}" if high is not None else "")
+        if part
+    )
+    which = " matching" if args.get("where") is not None else ""
+    shown_items = f" ({', '.join(matched[:10])}{', …' if total > 10 else ''})" if matched else ""
+    reason = f"{total}{which} in `{found.path}`{shown_items}, expected {bounds}{at(found.location)}"
+    return Trace("count", passed, reason, found.path, total, found.location, expected)
+
+
+def op_every(args: dict, ctx: Context) -> Trace:
+    found, problem = _collection("every", args, ctx)
+    if problem is not None:
+        if args.get("allow_empty"):
+            return Trace("every", True, f"nothing to check: {problem.reason}", found.path, None, found.location)
+        return problem
+    children = []
+    for bound, label, _, _ in select(found, args["as"], args.get("where"), ctx):
+        children.append(_labelled(args["check"].evaluate(bound), label))
+    if not children:
+        which = "matching " if args.get("where") is not None else ""
+        reason = f"no {which}entries in `{found.path}`{at(found.location)}"
+        if args.get("allow_empty"):
+            return Trace("every", True, f"nothing to check: {reason}", found.path, 0, found.location)
+        return Trace("every", False, f"nothing recorded: {reason}", found.path, 0, found.location)
+    failed = [c for c in children if not c.passed]
+    if failed:
+        detail = "; ".join(f"{c.item}: {c.reason}" for c in failed[:5])
+        more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
+        reason = f"{len(failed)} of {len(children)} in `{found.path}` fail: {detail}{more}"
+        return Trace("every", False, reason, found.path, len(children), found.location, children=tuple(children))
+    return Trace(
+        "every",
+        True,
+        f"all {len(children)} in `{found.path}` pass{at(found.location)}",
+        found.path,
+        len(children),
+        found.location,
+        children=tuple(children),
+    )
+
+
+def op_some(args: dict, ctx: Context) -> Trace:
+    found, problem = _collection("some", args, ctx)
+    if problem is not None:
+        return problem
+    check = args.get("check")
+    children = []
+    for bound, label, location, verdict in select(found, args["as"], args.get("where"), ctx):
+        trace = check.evaluate(bound) if check is not None else verdict
+        if trace is None:
+            trace = Trace("item", True, f"`{label}` is recorded{at(location)}", location=location)
+        children.append(_labelled(trace, label))
+        if trace.passed:
+            reason = f"`{label}` in `{found.path}` qualifies: {trace.reason}"
+            return Trace("some", True, reason, found.path, label, trace.location or location, children=tuple(children))
+    which = "matching " if args.get("where") is not None else ""
+    if not children:
+        return Trace(
+            "some",
+            False,
+            f"nothing recorded: no {which}entry in `{found.path}`{at(found.location)}",
+            found.path,
+            0,
+            found.location,
+        )
+    detail = "; ".join(f"{c.item}: {c.reason}" for c in children[:5])
+    return Trace(
+        "some",
+        False,
+        f"none of {len(children)} {which}entries in `{found.path}` qualifies: {detail}",
+        found.path,
+        len(children),
+        found.location,
+        children=tuple(children),
+    )
+
+
+# ---- dates -------------------------------------------------------------------
+
+
+def _date(op: str, found: Found) -> tuple[dt.date | None, Trace | None]:
+    if found.missing or found.value is None:
+        return None, _fail_missing(op, found, "a date")
+    value = found.value
+    if type(value) is not dt.date:
+        return None, Trace(
+            op,
+            False,
+            f"`{found.path}` is {show(value)}, not a date{at(found.location)}",
+            found.path,
+            value,
+            found.location,
+            "a date",
+        )
+    return value, None
+
+
+def op_within_days(args: dict, ctx: Context) -> Trace:
+    found = resolve(args["path"], ctx)
+    days = args["days"]
+    expected = f"a date from {(ctx.as_of - dt.timedelta(days=days)).isoformat()} to {ctx.as_of.isoformat()}"
+    date, problem = _date("within_days", found)
+    if problem is not None:
+        problem.expected = expected
+        return problem
+    age = (ctx.as_of - date).days
+    if age < 0:
+        reason = (
+            f"`{found.path}` is {date.isoformat()}, after the as-of date {ctx.as_of.isoformat()}{at(found.location)}"
+        )
+        return Trace("within_days", False, reason, found.path, date, found.location, expected)
+    passed = age <= days
+    relation = "within" if passed else "more than"
+    reason = f"`{found.path}` is {date.isoformat()}, {age} days before {ctx.as_of.isoformat()}: {relation} {days} days{at(found.location)}"
+    return Trace("within_days", passed, reason, found.path, date, found.location, expected)
+
+
+def op_date_order(args: dict, ctx: Context) -> Trace:
+    earlier, later = resolve(args["earlier"], ctx), resolve(args["later"], ctx)
+    strict = bool(args.get("strict"))
+    first, problem = _date("date_order", earlier)
+    if problem is not None:
+        return problem
+    second, problem = _date("date_order", later)
+    if problem is not None:
+        return problem
+    passed = first < second if strict else first <= second
+    word = "after" if strict else "on or after"
+    verdict = "is" if passed else "is not"
+    reason = (
+        f"`{later.path}` {second.isoformat()}{at(later.location)} {verdict} {word} "
+        f"`{earlier.path}` {first.isoformat()}{at(earlier.location)}"
+    )
+    child = Trace("date", True, f"`{earlier.path}` is {first.isoformat()}", earlier.path, first, earlier.location)
+    return Trace(
+        "date_order",
+        passed,
+        reason,
+        later.path,
+        second,
+        later.location,
+        f"{word} {first.isoformat()}",
+        children=(child,),
+    )
+
+
+# ---- documents and attestations -----------------------------------------
+
+
+def op_document(args: dict, ctx: Context) -> Trace:
+    found = resolve(args["path"], ctx)
+    if found.missing or found.value is None:
+        return _fail_missing("document", found, "a document in the repository")
+    document = found.value
+    if not isinstance(document, Document):
+        return Trace(
+            "document",
+            False,
+            f"`{found.path}` is {show(document)}, not a document reference{at(found.location)}",
+            found.path,
+            document,
+            found.location,
+        )
+    if not document.exists:
+        reason = f"`{document.path}` does not exist (named at {document.referenced_at})"
+        return Trace("document", False, reason, found.path, document.path, document.referenced_at, "the file exists")
+    children = []
+    front = document.front or {}
+    for name in args.get("fields", ()):
+        value = front.get(name)
+        location = front.key_location(name) if name in front else document.location()
+        ok = value not in (None, "", [])
+        reason = f"front matter `{name}` is {show(value)}" if ok else f"front matter has no `{name}`"
+        children.append(
+            Trace("field", ok, f"{reason}{at(location)}", f"{found.path}.{name}", value, location, "a value")
+        )
+    for heading in args.get("headings", ()):
+        line = document.headings.get(normalize_heading(heading))
+        location = document.location() if line is None else type(document.location())(document.path, line)
+        ok = line is not None
+        reason = f"heading `{heading}` {'found' if ok else 'missing'}{at(location)}"
+        children.append(Trace("heading", ok, reason, found.path, heading if ok else None, location, heading))
+    failed = [c for c in children if not c.passed]
+    if failed:
+        reason = f"`{document.path}`: " + "; ".join(c.reason for c in failed)
+        return Trace(
+            "document", False, reason, found.path, document.path, document.location(), children=tuple(children)
+        )
+    extra = f" with {len(children)} required fields and headings" if children else ""
+    return Trace(
+        "document",
+        True,
+        f"`{document.path}` exists{extra}",
+        found.path,
+        document.path,
+        document.location(),
+        children=tuple(children),
+    )
+
+
+def op_attested(args: dict, ctx: Context) -> Trace:
+    statement = args["statement"]
+    roles = args.get("roles")
+    valid_days = args["valid_days"]
+    register = ctx.roots.get("attestations")
+    expected = {"statement": statement, "roles": list(roles) if roles else None, "valid_days": valid_days}
+    pool = Found("attestations", register if register is not None else MISSING, None)
+    candidates = [
+        (item, loc) for item, loc, _ in items_of(pool) if isinstance(item, dict) and item.get("statement") == statement
+    ]
+    if not candidates:
+        where = register.location() if register is not None else ctx.undeclared.get("attestations")
+        return Trace(
+            "attested",
+            False,
+            f"no attestation of `{statement}` is recorded{at(where)}",
+            "attestations",
+            None,
+            where,
+            expected,
+        )
+    if roles:
+        wanted = {r.casefold() for r in roles}
+        in_role = [(i, loc) for i, loc in candidates if str(i.get("role", "")).casefold() in wanted]
+        if not in_role:
+            item, loc = candidates[-1]
+            reason = f"`{statement}` was attested by {show(item.get('signer'))} as {show(item.get('role'))}{at(loc)}, but a signer in role {', '.join(roles)} is required"
+            return Trace("attested", False, reason, "attestations", item.get("role"), loc, expected)
+        candidates = in_role
+    item, loc = max(candidates, key=lambda pair: pair[0].get("signed_on") or dt.date.min)
+    signed = item.get("signed_on")
+    who = f"{show(item.get('signer'))} ({item.get('role')})"
+    if type(signed) is not dt.date:
+        return Trace(
+            "attested",
+            False,
+            f"attestation of `{statement}` by {who} has no valid date{at(loc)}",
+            "attestations",
+            signed,
+            loc,
+            expected,
+        )
+    age = (ctx.as_of - signed).days
+    if age < 0:
+        return Trace(
+            "attested",
+            False,
+            f"attestation of `{statement}` by {who} is dated {signed.isoformat()}, after the as-of date{at(loc)}",
+            "attestations",
+            signed,
+            loc,
+            expected,
+        )
+    until = (signed + dt.timedelta(days=valid_days)).isoformat()
+    if age > valid_days:
+        reason = f"attestation of `{statement}` by {who} on {signed.isoformat()} expired on {until} ({valid_days} days){at(loc)}"
+        return Trace("attested", False, reason, "attestations", signed, loc, expected)
+    return Trace(
+        "attested",
+        True,
+        f"{who} attested `{statement}` on {signed.isoformat()}, valid until {until}{at(loc)}",
+        "attestations",
+        signed,
+        loc,
+        expected,
+    )
+
+
+# ---- the registry ------------------------------------------------------------
+
+_QUANTIFIER = {"in": "path", "as": "name", "where": "item_pred"}
+
+OPERATORS: dict[str, Operator] = {
+    op.name: op
+    for op in (
+        Operator("all", op_all, {"of": "preds"}, frozenset({"of"}), shorthand="of"),
+        Operator("any", op_any, {"of": "preds"}, frozenset({"of"}), shorthand="of"),
+        Operator("not", op_not, {"of": "pred"}, frozenset({"of"}), shorthand="of"),
+        Operator("exists", op_exists, {"path": "path"}, frozenset({"path"}), shorthand="path"),
+        Operator(
+            "equals",
+            op_equals,
+            {"path": "path", "value": "literal", "same_as": "path"},
+            frozenset({"path"}),
+            one_of=(frozenset({"value", "same_as"}),),
+        ),
+        Operator("one_of", op_one_of, {"path": "path", "values": "literals"}, frozenset({"path", "values"})),
+        Operator("matches", op_matches, {"path": "path", "pattern": "regex"}, frozenset({"path", "pattern"})),
+        Operator(
+            "count",
+            op_count,
+            {**_QUANTIFIER, "min": "int", "max": "int", "allow_empty": "bool"},
+            frozenset({"in"}),
+            at_least_one=(frozenset({"min", "max"}),),
+        ),
+        Operator(
+            "every", op_every, {**_QUANTIFIER, "check": "item_pred", "allow_empty": "bool"}, frozenset({"in", "check"})
+        ),
+        Operator("some", op_some, {**_QUANTIFIER, "check": "item_pred"}, frozenset({"in"})),
+        Operator("within_days", op_within_days, {"path": "path", "days": "int"}, frozenset({"path", "days"})),
+        Operator(
+            "date_order",
+            op_date_order,
+            {"earlier": "path", "later": "path", "strict": "bool"},
+            frozenset({"earlier", "later"}),
+        ),
+        Operator("document", op_document, {"path": "path", "fields": "strs", "headings": "strs"}, frozenset({"path"})),
+        Operator(
+            "attested",
+            op_attested,
+            {"statement": "str", "roles": "strs", "valid_days": "int"},
+            frozenset({"statement", "valid_days"}),
+        ),
+    )
+}
+
+__all__ = ["OPERATORS", "CompiledPath", "Operator", "Predicate", "select"]

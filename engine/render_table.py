@@ -1,0 +1,36 @@
+"""The terminal table: per control and clause, its status and one line of reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tabulate import tabulate
+
+from .evaluate import Evaluation
+from .rollup import roll_up
+
+_WIDTH = 110
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_table(evaluation: Evaluation, report: dict) -> Iterator[str]:
+    """Lines of the table, then the summary; rendering is separate from computing."""
+    controls = roll_up(evaluation)
+    assessed = [c for c in controls if c.status != "not_assessed"]
+    rows = [(c.id, _clip(c.title, 40), c.status.replace("_", " "), _clip(c.reason, _WIDTH)) for c in assessed]
+    yield f"{report['organization']['name']} — ISO/IEC 42001 gap analysis as of {report['as_of']}"
+    yield ""
+    yield tabulate(rows, headers=("id", "title", "status", "reason"), tablefmt="simple")
+    yield ""
+    results = report["summary"]["results"]
+    yield "results: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in results.items())
+    fails = report["summary"]["fails_by_severity"]
+    yield "fails by severity: " + ", ".join(f"{n} {s}" for s, n in fails.items())
+    counts = report["summary"]["controls"]
+    yield "controls and clauses: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
+    for note in report["waivers"]:
+        yield f"note: {note['note']} ({note['location']['file']}:{note['location']['line']})"

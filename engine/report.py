@@ -1,0 +1,131 @@
+"""The JSON report: a versioned, published schema; byte-identical for identical inputs.
+
+Everything that could vary between runs on the same inputs (file order,
+list order, dict order, the machine's path to the repository) is kept out
+or put in a fixed order, so reports can be diffed and used as baselines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from . import __version__
+from .evaluate import STATUSES, Evaluation, Result
+from .located import Location
+from .rollup import CONTROL_STATUSES, ControlStatus, roll_up
+from .trace import Trace, jsonable
+
+SCHEMA_VERSION = "1.0.0"
+SEVERITIES = ("major", "minor", "observation")
+
+
+def _location(location: Location) -> dict:
+    return {"file": location.file, "line": location.line}
+
+
+def trace_json(trace: Trace) -> dict:
+    node: dict = {"op": trace.op, "outcome": "pass" if trace.passed else "fail", "reason": trace.reason}
+    if trace.item is not None:
+        node["item"] = trace.item
+    if trace.path is not None:
+        node["path"] = trace.path
+    if trace.found is not None:
+        node["found"] = jsonable(trace.found)
+    if trace.location is not None:
+        node["location"] = _location(trace.location)
+    if trace.expected is not None:
+        node["expected"] = jsonable(trace.expected)
+    if trace.children:
+        node["children"] = [trace_json(child) for child in trace.children]
+    return node
+
+
+def result_json(result: Result) -> dict:
+    rule = result.rule
+    entry: dict = {
+        "rule": rule.id,
+        "control": rule.control,
+        "title": rule.title,
+        "subject": result.subject,
+        "status": result.status,
+        "severity": rule.severity,
+        "reason": result.reason,
+        "remediation": rule.remediation,
+        "evidence": list(rule.evidence),
+        "locations": [_location(loc) for loc in sorted(result.trace.locations())],
+        "trace": trace_json(result.trace),
+    }
+    if result.root_cause is not None:
+        entry["root_cause"] = result.root_cause
+    if result.waiver is not None:
+        entry["waiver"] = result.waiver
+    return entry
+
+
+def _counts(statuses, names) -> dict[str, int]:
+    counted = Counter(statuses)
+    return {name: counted.get(name, 0) for name in names}
+
+
+def _summary(evaluation: Evaluation, controls: list[ControlStatus]) -> dict:
+    catalog = evaluation.ruleset.catalog
+    groups = []
+    for group_id, title in catalog.groups.items():
+        members = [c for c in controls if c.group == group_id and c.id != group_id]
+        results = [r for r in evaluation.results if catalog.entries[r.rule.control].group == group_id]
+        groups.append(
+            {
+                "group": group_id,
+                "title": title,
+                "results": _counts((r.status for r in results), STATUSES),
+                "controls": _counts((c.status for c in members), CONTROL_STATUSES),
+            }
+        )
+    fails = [r for r in evaluation.results if r.status == "fail"]
+    return {
+        "results": _counts((r.status for r in evaluation.results), STATUSES),
+        "fails_by_severity": _counts((r.rule.severity for r in fails), SEVERITIES),
+        "controls": _counts((c.status for c in controls), CONTROL_STATUSES),
+        "groups": groups,
+    }
+
+
+def build_report(evaluation: Evaluation) -> dict:
+    facts = evaluation.facts
+    controls = roll_up(evaluation)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "annexa_version": __version__,
+        "as_of": evaluation.as_of.isoformat(),
+        "organization": {
+            "name": facts.organization_name,
+            "roles": sorted(facts.organization_roles),
+            "ai_systems": len(facts.system_roles),
+            "ai_systems_in_scope": len(facts.in_scope),
+        },
+        "rule_packs": [
+            {"pack": pack, "source": source, "rules": count} for pack, source, count in evaluation.ruleset.packs
+        ],
+        "summary": _summary(evaluation, controls),
+        "controls": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "kind": c.kind,
+                "group": c.group,
+                "status": c.status,
+                "reason": c.reason,
+                "rules": list(c.rules),
+            }
+            for c in controls
+        ],
+        "results": [result_json(r) for r in evaluation.results],
+        "waivers": [
+            {"waiver": n.waiver, "note": n.note, "location": _location(n.location)} for n in evaluation.waiver_notes
+        ],
+    }
+
+
+def to_json(report: dict) -> str:
+    return json.dumps(report, indent=1, ensure_ascii=False) + "\n"
