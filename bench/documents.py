@@ -91,7 +91,7 @@ def approval(as_of: dt.date, age_days: int, interval: int, approver: int) -> dic
 
 def named_document(name: str, as_of: dt.date, owner: str) -> Document:
     """One of the manifest's named documents, approved and reviewed within the year."""
-    path, title, headings = NAMED_DOCUMENTS[name]
+    _, title, headings = NAMED_DOCUMENTS[name]
     front = {"title": title, "id": name.replace("_", "-"), "owner": owner, "version": "2.1"}
     age = 40 + 25 * list(NAMED_DOCUMENTS).index(name)
     front |= approval(as_of, age, 365, 0 if name == "ai_policy" else 4)

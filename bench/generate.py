@@ -25,8 +25,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import documents as docs  # noqa: E402
-import vocabulary as voc  # noqa: E402
+import documents as docs
+import vocabulary as voc
 
 AS_OF = dt.date(2026, 11, 28)
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,9 +159,7 @@ class Org:
             record["customers"] = customers
         record |= self.platform_links(platform, rank)
         record |= self.lifecycle_blocks(platform, rank, changed, metrics)
-        record["human_oversight"] = (
-            f"{users[0].capitalize()} review outputs before they affect a person."
-        )
+        record["human_oversight"] = f"{users[0].capitalize()} review outputs before they affect a person."
         record["resources"] = self.resources(domain, changed)
         if stage == "retired":
             record["notes"] = "Decommissioned; records kept for the retention period."

@@ -81,7 +81,7 @@ def _differences(meant: object, as_read: object, where: str) -> list[str]:
             found += _differences(meant[key], as_read[key], f"{where}/{key}")
         return found
     if isinstance(meant, list) and isinstance(as_read, list):
-        return [f"{where}/{i}" for i, (a, b) in enumerate(zip(meant, as_read)) if a != b]
+        return [f"{where}/{i}" for i, (a, b) in enumerate(zip(meant, as_read, strict=False)) if a != b]
     return []
 
 
@@ -241,10 +241,7 @@ def main(root: Path) -> int:
         return 2
     checker = Checker(root)
     manifest = checker.manifest()
-    registers = {
-        name: checker.register(name, relative)
-        for name, relative in manifest.get("registers", {}).items()
-    }
+    registers = {name: checker.register(name, relative) for name, relative in manifest.get("registers", {}).items()}
     for relative in sorted(checker.documents):
         checker.front_matter(relative)
     checker.references(registers, manifest)

@@ -297,7 +297,10 @@ def load_rules(directories: list[str | os.PathLike[str]] = (), *, builtin: bool 
     errors = Collector(RulesError)
     catalog = load_catalog()
     pack_check = compiler("rules").compile(compiler("rules").document)
-    folders = ([builtin_rules_dir()] if builtin else []) + [Path(d) for d in directories]
+    folders: list[Path] = []
+    for folder in ([builtin_rules_dir()] if builtin else []) + [Path(d) for d in directories]:
+        if not any(os.path.realpath(folder) == os.path.realpath(seen) for seen in folders):
+            folders.append(folder)  # the same directory twice would only count its packs twice
     rules: dict[str, Rule] = {}
     packs: list[tuple[str, str, int]] = []
     for index, folder in enumerate(folders):

@@ -173,7 +173,8 @@ def _type(compiler: SchemaCompiler, schema: dict) -> Check:
                 return
         scalar = not isinstance(value, (dict, list))
         hint = "quote it to make it a string" if "string" in names and scalar and not converts_date else None
-        out.error(line, f"`{render_path(path)}` must be a {wanted}, found {type_name(value)} {shown(value)}", hint)
+        found = type_name(value) if not scalar else f"{type_name(value)} {shown(value)}"
+        out.error(line, f"`{render_path(path)}` must be a {wanted}, found {'a ' if not scalar else ''}{found}", hint)
 
     return check
 

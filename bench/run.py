@@ -1,0 +1,325 @@
+"""Benchmark `annexa check` against the cost of merely parsing the same YAML.
+
+Usage:
+    python bench/run.py [--sizes 100,1000,10000] [--repeat 3] [--seed 1] [--json out.json]
+
+For each size, a synthetic organization is generated into bench/out/ (once; a
+stamp of the generator's sources says when it must be rebuilt). Each measurement
+runs in a fresh process, so imports, caches and memory never leak between runs;
+times are wall-clock medians of --repeat runs, memory is the child's peak RSS
+from os.wait4. The check is reported as a ratio to the bare parse because that
+ratio, unlike seconds, carries over between machines.
+
+Exit status: 0 when every run succeeded, 1 when a run failed or the engine is
+not installed (use --parse-only to measure parsing alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+AS_OF = "2026-11-28"
+GENERATOR_SOURCES = [
+    HERE / "generate.py",
+    HERE / "vocabulary.py",
+    HERE / "documents.py",
+    ROOT / "controls" / "catalog.yaml",
+]
+API_FUNCTIONS = ("check", "build_report", "to_json")
+
+
+class RunFailed(Exception):
+    """A measured process failed; the message says which and why."""
+
+
+@dataclass
+class Sample:
+    """One measured process: wall-clock seconds and peak resident memory."""
+
+    seconds: float
+    peak_mib: float
+
+
+@dataclass
+class Row:
+    """All measurements for one organization size."""
+
+    systems: int
+    yaml_mib: float
+    parse: list[Sample] = field(default_factory=list)
+    parse_gc_off: list[Sample] = field(default_factory=list)
+    check: list[Sample] = field(default_factory=list)
+
+
+# ---- children: each runs in its own interpreter ------------------------------------
+
+
+def child_parse(org: Path, gc_off: bool) -> None:
+    """Bare parse: every YAML file with the C loader, and every Markdown file's bytes."""
+    import yaml
+
+    if gc_off:
+        gc.disable()
+    for path in sorted(org.rglob("*")):
+        if path.suffix in (".yaml", ".yml"):
+            yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+        elif path.suffix == ".md":
+            path.read_bytes()
+
+
+def child_api(org: Path, out_json: Path) -> None:
+    """The work of `annexa check --format json -o FILE`, through the Python API.
+
+    api.check evaluates; api.build_report and api.to_json are the JSON report,
+    so this does what the command does minus click and option parsing.
+    """
+    import datetime as dt
+
+    from annexa.engine import api
+
+    evaluation = api.check(org, as_of=dt.date.fromisoformat(AS_OF))
+    out_json.write_text(api.to_json(api.build_report(evaluation)), encoding="utf-8")
+
+
+# ---- the parent: generate, launch, measure --------------------------------------------
+
+
+def measure(argv: list[str]) -> tuple[Sample, str]:
+    """Run one process; return its wall time, its own peak RSS and its stderr tail.
+
+    os.wait4 gives the rusage of exactly this child, unlike RUSAGE_CHILDREN,
+    which keeps the maximum over every child this process ever waited for.
+    """
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        tail = errors.read()[-2000:].decode("utf-8", "replace").strip()
+    if process.returncode not in (0, 1):  # annexa check exits 1 when it finds gaps
+        raise RunFailed(f"exit {process.returncode}: {' '.join(argv)}\n{tail}")
+    return Sample(seconds, usage.ru_maxrss / 1024), tail
+
+
+def stamp(size: int, seed: int) -> str:
+    """What the generated organization depends on: if it changes, regenerate."""
+    digest = hashlib.sha256(f"{size}:{seed}".encode())
+    for source in GENERATOR_SOURCES:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_org(size: int, seed: int) -> Path:
+    """Generate the organization unless an up-to-date copy is already in bench/out/."""
+    org = OUT / f"org-{size}-s{seed}"
+    marker = OUT / f"org-{size}-s{seed}.stamp"
+    wanted = stamp(size, seed)
+    if org.is_dir() and marker.is_file() and marker.read_text() == wanted:
+        return org
+    OUT.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".org-{size}-", dir=OUT))
+    print(f"generating {size} systems into {org.relative_to(ROOT)} …", file=sys.stderr)
+    argv = [sys.executable, str(HERE / "generate.py"), "--systems", str(size)]
+    result = subprocess.run([*argv, "--out", str(staging), "--seed", str(seed)], check=False)
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise RunFailed(f"generating {size} systems failed (exit {result.returncode})")
+    shutil.rmtree(org, ignore_errors=True)
+    staging.rename(org)  # only a complete organization ever gets the final name
+    marker.write_text(wanted)
+    return org
+
+
+def yaml_mib(org: Path) -> float:
+    return sum(p.stat().st_size for p in org.rglob("*.yaml")) / 2**20
+
+
+def engine_mode(via: str) -> tuple[str | None, str]:
+    """How to run the check: ('api'|'cli', description), or (None, why it cannot run).
+
+    `auto` prefers the API (it isolates the engine from click) and falls back
+    to the command line, so the benchmark works at every stage of the engine.
+    """
+    if importlib.util.find_spec("annexa") is None:
+        return None, f"the annexa package is not importable from {sys.executable}; run: pip install -e {ROOT}"
+    if via in ("auto", "api") and _api_usable():
+        return "api", "Python API (annexa.engine.api: check, build_report, to_json)"
+    if via in ("auto", "cli") and importlib.util.find_spec("annexa.cli") is not None:
+        return "cli", f"command line ({Path(sys.executable).name} -m annexa.cli check --format json -o FILE)"
+    wanted = {"auto": "annexa.engine.api or annexa.cli", "api": "annexa.engine.api", "cli": "annexa.cli"}[via]
+    return None, f"annexa is installed but {wanted} is missing or incomplete"
+
+
+def _api_usable() -> bool:
+    if importlib.util.find_spec("annexa.engine") is None or importlib.util.find_spec("annexa.engine.api") is None:
+        return False
+    from annexa.engine import api
+
+    return all(callable(getattr(api, name, None)) for name in API_FUNCTIONS)
+
+
+def check_argv(mode: str, org: Path, out_json: Path) -> list[str]:
+    if mode == "api":
+        return [sys.executable, str(HERE / "run.py"), "--child-api", str(org), str(out_json)]
+    return [
+        sys.executable, "-m", "annexa.cli", "check", str(org),
+        "--as-of", AS_OF, "--format", "json", "-o", str(out_json),
+    ]  # fmt: skip
+
+
+def run_check(mode: str, org: Path) -> Sample:
+    """One check run; a run that exits cleanly but writes no JSON report also fails."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out_json = Path(scratch) / "report.json"
+        sample, tail = measure(check_argv(mode, org, out_json))
+        if not out_json.is_file():
+            raise RunFailed(f"the check of {org.name} wrote no report to {out_json}\n{tail}")
+        json.loads(out_json.read_text(encoding="utf-8"))
+    return sample
+
+
+def measure_size(size: int, args: argparse.Namespace, mode: str | None) -> Row:
+    org = ensure_org(size, args.seed)
+    row = Row(size, yaml_mib(org))
+    parse = [sys.executable, str(HERE / "run.py"), "--child-parse", str(org)]
+    for _ in range(args.repeat):
+        row.parse.append(measure(parse)[0])
+        row.parse_gc_off.append(measure([*parse, "--gc-off"])[0])
+        if mode is not None:
+            row.check.append(run_check(mode, org))
+        print(f"  {size} systems: run {len(row.parse)}/{args.repeat} done", file=sys.stderr)
+    return row
+
+
+# ---- the report -----------------------------------------------------------------------
+
+
+def median(samples: list[Sample]) -> float:
+    return statistics.median(s.seconds for s in samples)
+
+
+def peak(samples: list[Sample]) -> float:
+    return max(s.peak_mib for s in samples)
+
+
+def table(rows: list[Row]) -> list[str]:
+    """A Markdown table; growth compares per-system cost with the previous size."""
+    lines = [
+        "| systems | YAML MiB | parse s | parse s (gc off) | check s | check/parse "
+        "| peak MiB parse | peak MiB check | check ms/system | per-system growth |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    previous: Row | None = None
+    for row in rows:
+        parse = median(row.parse)
+        cells = [f"{row.systems:,}", f"{row.yaml_mib:.1f}", f"{parse:.3f}"]
+        cells.append(f"{median(row.parse_gc_off):.3f}")
+        if row.check:
+            check = median(row.check)
+            per_system = check / row.systems * 1000
+            growth = "—"
+            if previous is not None and previous.check:
+                before = median(previous.check) / previous.systems * 1000
+                growth = f"x{per_system / before:.2f}"
+            cells += [f"{check:.3f}", f"{check / parse:.1f}x", f"{peak(row.parse):.0f}"]
+            cells += [f"{peak(row.check):.0f}", f"{per_system:.2f}", growth]
+        else:
+            cells += ["—", "—", f"{peak(row.parse):.0f}", "—", "—", "—"]
+        lines.append("| " + " | ".join(cells) + " |")
+        previous = row
+    return lines
+
+
+def as_json(rows: list[Row], description: str) -> dict:
+    """The same figures, every sample kept, for trend tracking between commits."""
+    return {
+        "as_of": AS_OF,
+        "check_via": description,
+        "sizes": [
+            {
+                "systems": row.systems,
+                "yaml_mib": round(row.yaml_mib, 2),
+                **{
+                    name: [{"seconds": s.seconds, "peak_mib": s.peak_mib} for s in samples]
+                    for name, samples in (
+                        ("parse", row.parse),
+                        ("parse_gc_off", row.parse_gc_off),
+                        ("check", row.check),
+                    )
+                },
+            }
+            for row in rows
+        ],
+    }
+
+
+# ---- command line ----------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated system counts")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--via", choices=["auto", "api", "cli"], default="auto", help="how to run the check")
+    parser.add_argument("--parse-only", action="store_true", help="skip the engine")
+    parser.add_argument("--json", type=Path, help="also write every sample to this file")
+    parser.add_argument("--child-parse", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--gc-off", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-api", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes must be comma-separated integers, not {args.sizes!r}")
+    if not args.sizes or min(args.sizes) < 1 or args.repeat < 1:
+        parser.error("--sizes and --repeat must be positive")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.child_parse is not None:
+        child_parse(args.child_parse, args.gc_off)
+        return 0
+    if args.child_api is not None:
+        child_api(*args.child_api)
+        return 0
+    mode, description = (None, "skipped (--parse-only)") if args.parse_only else engine_mode(args.via)
+    if mode is None and not args.parse_only:
+        print(f"annexa engine absent: {description}", file=sys.stderr)
+    rows, failed = [], mode is None and not args.parse_only
+    for size in args.sizes:
+        try:
+            rows.append(measure_size(size, args, mode))
+        except RunFailed as error:
+            print(f"run failed: {error}", file=sys.stderr)
+            failed = True
+            break
+    print(f"check via: {description}; medians of {args.repeat} runs; as of {AS_OF}\n")
+    print("\n".join(table(rows)))
+    if args.json is not None:
+        args.json.write_text(json.dumps(as_json(rows, description), indent=2) + "\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
