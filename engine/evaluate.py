@@ -211,7 +211,8 @@ class Evaluator:
         roles = self.facts.system_roles.get(subject, frozenset())
         if rule.roles is not None and not rule.roles & roles:
             location = roles_map.key_location(subject)
-            reason = f"applies to {_role_words(rule.roles)}; for `{subject}` the organization is {_role_words(roles)}{at(location)}"
+            holds = _role_words(roles)
+            reason = f"applies to {_role_words(rule.roles)}; for `{subject}` the organization is {holds}{at(location)}"
             return Trace("applies", False, reason, f"roles.{subject}", sorted(roles), location, sorted(rule.roles))
         return None
 

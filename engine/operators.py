@@ -411,7 +411,8 @@ def op_within_days(args: dict, ctx: Context) -> Trace:
         return Trace("within_days", False, reason, found.path, date, found.location, expected)
     passed = age <= days
     relation = "within" if passed else "more than"
-    reason = f"`{found.path}` is {date.isoformat()}, {age} days before {ctx.as_of.isoformat()}: {relation} {days} days{at(found.location)}"
+    when = f"{date.isoformat()}, {age} days before {ctx.as_of.isoformat()}"
+    reason = f"`{found.path}` is {when}: {relation} {days} days{at(found.location)}"
     return Trace("within_days", passed, reason, found.path, date, found.location, expected)
 
 
@@ -524,7 +525,8 @@ def op_attested(args: dict, ctx: Context) -> Trace:
         in_role = [(i, loc) for i, loc in candidates if str(i.get("role", "")).casefold() in wanted]
         if not in_role:
             item, loc = candidates[-1]
-            reason = f"`{statement}` was attested by {show(item.get('signer'))} as {show(item.get('role'))}{at(loc)}, but a signer in role {', '.join(roles)} is required"
+            signer = f"{show(item.get('signer'))} as {show(item.get('role'))}{at(loc)}"
+            reason = f"`{statement}` was attested by {signer}, but a signer in role {', '.join(roles)} is required"
             return Trace("attested", False, reason, "attestations", item.get("role"), loc, expected)
         candidates = in_role
     item, loc = max(candidates, key=lambda pair: pair[0].get("signed_on") or dt.date.min)
@@ -553,7 +555,8 @@ def op_attested(args: dict, ctx: Context) -> Trace:
         )
     until = (signed + dt.timedelta(days=valid_days)).isoformat()
     if age > valid_days:
-        reason = f"attestation of `{statement}` by {who} on {signed.isoformat()} expired on {until} ({valid_days} days){at(loc)}"
+        when = f"on {signed.isoformat()} expired on {until} ({valid_days} days)"
+        reason = f"attestation of `{statement}` by {who} {when}{at(loc)}"
         return Trace("attested", False, reason, "attestations", signed, loc, expected)
     return Trace(
         "attested",

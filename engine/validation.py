@@ -87,8 +87,10 @@ def render_path(path: Path) -> str:
 def _is_type(value: object, name: str) -> bool:
     if name == "string":
         return isinstance(value, str)
-    if name == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
+    if name == "integer":  # as in JSON Schema, 3.0 is an integer
+        return (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and value.is_integer()
+        )
     if name == "number":
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if name == "boolean":

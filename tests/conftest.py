@@ -7,9 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from annexa.cli import main
+from click.testing import CliRunner
 
 AS_OF = dt.date(2026, 11, 28)
 REPO_ROOT = Path(__file__).resolve().parent.parent

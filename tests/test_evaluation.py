@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import AS_OF, MANIFEST
-
 from annexa.engine import api
 from annexa.engine.rollup import roll_up
+from conftest import AS_OF, MANIFEST
 
 POLICY_RULES = """\
 - id: policy-approved
@@ -82,7 +81,10 @@ def test_blocking_is_per_subject(make_repo, make_pack):
     results = by_key(run(make_repo(), make_pack(PER_SYSTEM_RULES)))
     assert results[("system-owner", "sys-a")].status == "pass"
     assert results[("system-owner", "sys-b")].status == "fail"
-    assert "`system.owner` is not `Alice`: found `Bob` (registers/ai-systems.yaml:9)" in results[("system-owner", "sys-b")].reason
+    assert (
+        "`system.owner` is not `Alice`: found `Bob` (registers/ai-systems.yaml:9)"
+        in results[("system-owner", "sys-b")].reason
+    )
     assert results[("system-changed", "sys-a")].status == "pass"
     assert results[("system-changed", "sys-b")].status == "blocked"
     assert "for `sys-b`" in results[("system-changed", "sys-b")].reason
@@ -143,7 +145,9 @@ def test_system_roles_and_scope_decide_per_subject_applicability(make_repo, make
     assert results[("producer-only", "sys-b")].status == "not_applicable"
     assert "for `sys-b` the organization is customer (aims.yaml:8)" in results[("producer-only", "sys-b")].reason
 
-    scoped = MANIFEST.replace("  statement: All AI systems of Test Org.\n", "  statement: Only A.\n  systems: [sys-a]\n")
+    scoped = MANIFEST.replace(
+        "  statement: All AI systems of Test Org.\n", "  statement: Only A.\n  systems: [sys-a]\n"
+    )
     results = by_key(run(make_repo({"aims.yaml": scoped}, name="scoped"), pack))
     assert results[("producer-only", "sys-b")].status == "not_applicable"
     assert "outside the AIMS scope" in results[("producer-only", "sys-b")].reason
@@ -161,7 +165,9 @@ def test_a_justified_exclusion_makes_the_control_not_applicable_and_quotes_why(m
     repo = make_repo(
         {
             "aims.yaml": with_registers("  soa: registers/soa.yaml\n"),
-            "registers/soa.yaml": SOA.format(justification="We publish no AI policy of our own; the group policy applies."),
+            "registers/soa.yaml": SOA.format(
+                justification="We publish no AI policy of our own; the group policy applies."
+            ),
             "docs/ai-policy.md": DRAFT_POLICY,
         }
     )
@@ -173,7 +179,12 @@ def test_a_justified_exclusion_makes_the_control_not_applicable_and_quotes_why(m
 
 
 def test_an_exclusion_without_justification_is_a_fail(make_repo, make_pack):
-    repo = make_repo({"aims.yaml": with_registers("  soa: registers/soa.yaml\n"), "registers/soa.yaml": SOA.format(justification='""')})
+    repo = make_repo(
+        {
+            "aims.yaml": with_registers("  soa: registers/soa.yaml\n"),
+            "registers/soa.yaml": SOA.format(justification='""'),
+        }
+    )
     results = by_key(run(repo, make_pack(POLICY_RULES)))
     result = results[("policy-approved", None)]
     assert result.status == "fail"
@@ -224,7 +235,9 @@ def test_a_waiver_never_turns_a_pass_into_anything_else_and_is_reported_unused(m
     )
     evaluation = run(repo, make_pack(POLICY_RULES))
     assert by_key(evaluation)[("policy-approved", None)].status == "pass"
-    assert [n.note for n in evaluation.waiver_notes] == ["waiver `wv-1` for `policy-approved` covers nothing: no result of it fails"]
+    assert [n.note for n in evaluation.waiver_notes] == [
+        "waiver `wv-1` for `policy-approved` covers nothing: no result of it fails"
+    ]
 
 
 def test_a_waiver_that_matches_no_rule_is_reported(make_repo, make_pack):
@@ -242,7 +255,9 @@ def test_a_waiver_that_matches_no_rule_is_reported(make_repo, make_pack):
 
 def test_a_waiver_for_one_subject_covers_only_that_subject(make_repo, make_pack):
     waivers = WAIVERS.format(rule="system-owner", expires="2027-01-31") + "    subject: sys-b\n"
-    repo = make_repo({"aims.yaml": with_registers("  waivers: registers/waivers.yaml\n"), "registers/waivers.yaml": waivers})
+    repo = make_repo(
+        {"aims.yaml": with_registers("  waivers: registers/waivers.yaml\n"), "registers/waivers.yaml": waivers}
+    )
     results = by_key(run(repo, make_pack(PER_SYSTEM_RULES)))
     assert results[("system-owner", "sys-b")].status == "waived"
     assert results[("system-owner", "sys-a")].status == "pass"
