@@ -23,10 +23,10 @@ EXIT_GAPS, EXIT_INPUT, EXIT_BUG = 1, 2, 3
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from annexa.engine.validation import parse_iso_date
+
     try:
-        if len(value) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError:
         raise click.BadParameter(f"`{value}` is not a date as YYYY-MM-DD") from None
 
@@ -130,8 +130,11 @@ def check(path, as_of, output_format, output, fail_on, rule_dirs, no_builtin_rul
 
     Example: annexa check . --as-of 2026-11-28 --format json -o gaps.json --fail-on major
     """
+    import gc
+
     from annexa.engine import api
 
+    gc.disable()  # a short-lived process building millions of acyclic objects: collection only costs time
     evaluation = api.check(path, as_of, rule_dirs, builtin_rules=not no_builtin_rules)
     report = api.build_report(evaluation)
     if output_format == "json":

@@ -19,15 +19,14 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
-import importlib.util
 import json
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,7 +82,7 @@ def child_parse(org: Path, gc_off: bool) -> None:
             path.read_bytes()
 
 
-def child_api(org: Path, out_json: Path) -> None:
+def child_api(org: Path, out_json: Path) -> int:
     """The work of `annexa check --format json -o FILE`, through the Python API.
 
     api.check evaluates; api.build_report and api.to_json are the JSON report,
@@ -95,28 +94,78 @@ def child_api(org: Path, out_json: Path) -> None:
 
     evaluation = api.check(org, as_of=dt.date.fromisoformat(AS_OF))
     out_json.write_text(api.to_json(api.build_report(evaluation)), encoding="utf-8")
+    return 0
+
+
+def child_cli(org: Path, out_json: Path) -> int:
+    """`python -m annexa.cli check ORG --as-of … --format json -o FILE`, run in this process.
+
+    runpy gives exactly what `-m` gives, while this wrapper can still report the
+    peak memory of the process when the command exits.
+    """
+    import runpy
+
+    sys.argv = ["annexa", "check", str(org), "--as-of", AS_OF, "--format", "json", "-o", str(out_json)]
+    try:
+        runpy.run_module("annexa.cli", run_name="__main__", alter_sys=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 1 if done.code else 0
+    return 0
+
+
+def peak_mib() -> float:
+    """This process's peak RSS since exec.
+
+    VmHWM belongs to the new address space; ru_maxrss would also count the
+    parent's pages at fork time, which inflated small runs by the parent's size.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+
+
+CHILDREN = {"parse": child_parse, "api": child_api, "cli": child_cli}
+
+
+def run_child(kind: str, org: Path, out_json: Path | None, report_to: Path) -> int:
+    """Entry point of a measured process: do one kind of work, then record peak memory."""
+    try:
+        if kind in ("parse", "parse-gc-off"):
+            child_parse(org, gc_off=kind == "parse-gc-off")
+            return 0
+        return CHILDREN[kind](org, out_json)
+    except Exception:  # exit 1 means "gaps found" for the check, so an error needs its own code
+        traceback.print_exc()
+        return 3
+    finally:
+        report_to.write_text(json.dumps({"peak_mib": peak_mib()}))
 
 
 # ---- the parent: generate, launch, measure --------------------------------------------
 
 
-def measure(argv: list[str]) -> tuple[Sample, str]:
-    """Run one process; return its wall time, its own peak RSS and its stderr tail.
-
-    os.wait4 gives the rusage of exactly this child, unlike RUSAGE_CHILDREN,
-    which keeps the maximum over every child this process ever waited for.
-    """
-    with tempfile.TemporaryFile() as errors:
+def measure(kind: str, org: Path, out_json: Path | None = None) -> tuple[Sample, str]:
+    """Run one fresh process; return its wall time, its peak RSS and its stderr tail."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report_to = Path(scratch) / "peak.json"
+        argv = [sys.executable, str(HERE / "run.py"), "--child", kind, str(org), "--report-to", str(report_to)]
+        if out_json is not None:
+            argv += ["--out-json", str(out_json)]
         start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)
+        done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
         seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        errors.seek(0)
-        tail = errors.read()[-2000:].decode("utf-8", "replace").strip()
-    if process.returncode not in (0, 1):  # annexa check exits 1 when it finds gaps
-        raise RunFailed(f"exit {process.returncode}: {' '.join(argv)}\n{tail}")
-    return Sample(seconds, usage.ru_maxrss / 1024), tail
+        tail = done.stderr[-2000:].decode("utf-8", "replace").strip()
+        if done.returncode not in (0, 1) or not report_to.is_file():  # annexa check exits 1 on gaps
+            raise RunFailed(f"{kind} run on {org.name} exited {done.returncode}\n{tail}")
+        peak = json.loads(report_to.read_text())["peak_mib"]
+    return Sample(seconds, peak), tail
 
 
 def stamp(size: int, seed: int) -> str:
@@ -138,7 +187,7 @@ def ensure_org(size: int, seed: int) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".org-{size}-", dir=OUT))
     print(f"generating {size} systems into {org.relative_to(ROOT)} …", file=sys.stderr)
     argv = [sys.executable, str(HERE / "generate.py"), "--systems", str(size)]
-    result = subprocess.run([*argv, "--out", str(staging), "--seed", str(seed)], check=False)
+    result = subprocess.run([*argv, "--out", str(staging), "--seed", str(seed)], stdout=subprocess.DEVNULL, check=False)
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         raise RunFailed(f"generating {size} systems failed (exit {result.returncode})")
@@ -158,38 +207,34 @@ def engine_mode(via: str) -> tuple[str | None, str]:
     `auto` prefers the API (it isolates the engine from click) and falls back
     to the command line, so the benchmark works at every stage of the engine.
     """
-    if importlib.util.find_spec("annexa") is None:
+    if not _has_module("annexa"):
         return None, f"the annexa package is not importable from {sys.executable}; run: pip install -e {ROOT}"
     if via in ("auto", "api") and _api_usable():
         return "api", "Python API (annexa.engine.api: check, build_report, to_json)"
-    if via in ("auto", "cli") and importlib.util.find_spec("annexa.cli") is not None:
+    if via in ("auto", "cli") and _has_module("annexa.cli"):
         return "cli", f"command line ({Path(sys.executable).name} -m annexa.cli check --format json -o FILE)"
     wanted = {"auto": "annexa.engine.api or annexa.cli", "api": "annexa.engine.api", "cli": "annexa.cli"}[via]
     return None, f"annexa is installed but {wanted} is missing or incomplete"
 
 
+def _has_module(name: str) -> bool:
+    """Whether a module can be found, without importing it into this lean parent."""
+    probe = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({name!r}) is None)"
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, check=False).returncode == 0
+
+
 def _api_usable() -> bool:
-    if importlib.util.find_spec("annexa.engine") is None or importlib.util.find_spec("annexa.engine.api") is None:
-        return False
-    from annexa.engine import api
-
-    return all(callable(getattr(api, name, None)) for name in API_FUNCTIONS)
-
-
-def check_argv(mode: str, org: Path, out_json: Path) -> list[str]:
-    if mode == "api":
-        return [sys.executable, str(HERE / "run.py"), "--child-api", str(org), str(out_json)]
-    return [
-        sys.executable, "-m", "annexa.cli", "check", str(org),
-        "--as-of", AS_OF, "--format", "json", "-o", str(out_json),
-    ]  # fmt: skip
+    """Probe in a separate process: importing the engine here would bloat every fork."""
+    probe = f"from annexa.engine import api; assert all(callable(getattr(api, n, None)) for n in {API_FUNCTIONS!r})"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=False)
+    return done.returncode == 0
 
 
 def run_check(mode: str, org: Path) -> Sample:
     """One check run; a run that exits cleanly but writes no JSON report also fails."""
     with tempfile.TemporaryDirectory() as scratch:
         out_json = Path(scratch) / "report.json"
-        sample, tail = measure(check_argv(mode, org, out_json))
+        sample, tail = measure(mode, org, out_json)
         if not out_json.is_file():
             raise RunFailed(f"the check of {org.name} wrote no report to {out_json}\n{tail}")
         json.loads(out_json.read_text(encoding="utf-8"))
@@ -199,10 +244,9 @@ def run_check(mode: str, org: Path) -> Sample:
 def measure_size(size: int, args: argparse.Namespace, mode: str | None) -> Row:
     org = ensure_org(size, args.seed)
     row = Row(size, yaml_mib(org))
-    parse = [sys.executable, str(HERE / "run.py"), "--child-parse", str(org)]
     for _ in range(args.repeat):
-        row.parse.append(measure(parse)[0])
-        row.parse_gc_off.append(measure([*parse, "--gc-off"])[0])
+        row.parse.append(measure("parse", org)[0])
+        row.parse_gc_off.append(measure("parse-gc-off", org)[0])
         if mode is not None:
             row.check.append(run_check(mode, org))
         print(f"  {size} systems: run {len(row.parse)}/{args.repeat} done", file=sys.stderr)
@@ -282,9 +326,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--via", choices=["auto", "api", "cli"], default="auto", help="how to run the check")
     parser.add_argument("--parse-only", action="store_true", help="skip the engine")
     parser.add_argument("--json", type=Path, help="also write every sample to this file")
-    parser.add_argument("--child-parse", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--gc-off", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--child-api", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "ORG"), help=argparse.SUPPRESS)
+    parser.add_argument("--report-to", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out-json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
         args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -297,12 +341,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.child_parse is not None:
-        child_parse(args.child_parse, args.gc_off)
-        return 0
-    if args.child_api is not None:
-        child_api(*args.child_api)
-        return 0
+    if args.child is not None:
+        kind, org = args.child
+        return run_child(kind, Path(org), args.out_json, args.report_to)
     mode, description = (None, "skipped (--parse-only)") if args.parse_only else engine_mode(args.via)
     if mode is None and not args.parse_only:
         print(f"annexa engine absent: {description}", file=sys.stderr)
@@ -314,8 +355,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"run failed: {error}", file=sys.stderr)
             failed = True
             break
-    print(f"check via: {description}; medians of {args.repeat} runs; as of {AS_OF}\n")
+    heading = f"check via {description}" if mode else f"check not run: {description}"
+    print(f"{heading}; medians of {args.repeat} runs; as of {AS_OF}\n")
     print("\n".join(table(rows)))
+    if mode is None and not args.parse_only:
+        print(f"\nannexa engine absent: {description}", file=sys.stderr)
     if args.json is not None:
         args.json.write_text(json.dumps(as_json(rows, description), indent=2) + "\n")
     return 1 if failed else 0

@@ -16,7 +16,7 @@ from .located import FactMap, Location
 from .yamlsafe import decode_text, parse_yaml_text
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 @dataclass(slots=True)
@@ -56,13 +56,19 @@ def parse_markdown(data: bytes, source: str, referenced_at: Location) -> Documen
         else:
             raise FactsError([Diagnostic(source, 1, "front matter opened with `---` is never closed")])
     headings: dict[str, int] = {}
-    in_fence = False
+    fence = ""  # the open code fence; as in CommonMark, only the same character, at least as long, closes it
     for number in range(body_start, len(lines)):
         line = lines[number]
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        if not in_fence:
+        opened = _FENCE.match(line)
+        if opened:
+            marker = opened.group(1)
+            if not fence:
+                fence = marker
+                continue
+            if marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker) :].strip():
+                fence = ""
+                continue
+        if not fence:
             match = _HEADING.match(line)
             if match:
                 headings.setdefault(normalize_heading(match.group(2)), number + 1)

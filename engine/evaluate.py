@@ -250,9 +250,7 @@ class Evaluator:
         trace = rule.check.evaluate(ctx)
         if trace.passed:
             return Result(rule, subject, "pass", trace.reason, trace)
-        leaves = trace.failing_leaves()
-        reason = trace.reason if len(leaves) != 1 else leaves[0].reason
-        result = Result(rule, subject, "fail", reason, trace)
+        result = Result(rule, subject, "fail", trace.reason, trace)
         self.waivers.apply(result)
         return result
 

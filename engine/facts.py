@@ -18,6 +18,7 @@ from .located import FactList, FactMap, Location
 from .paths import resolve_inside
 from .schema_store import compiler, schema_document
 from .validation import validate
+from .yamlsafe import read_limited, read_yaml_file
 
 MANIFEST = "aims.yaml"
 ALL_ROLES = ("provider", "producer", "customer", "partner", "subject", "authority")
@@ -71,8 +72,11 @@ def find_manifest(path: Path) -> Path:
                 )
             ]
         )
-    if (path / MANIFEST).is_file() or (path / MANIFEST).is_symlink():
+    manifest = path / MANIFEST
+    if manifest.is_file() or manifest.is_symlink():
         return path
+    if manifest.exists():
+        raise FactsError([Diagnostic(str(manifest), None, f"`{MANIFEST}` is not a regular file")])
     nearby = sorted(p for p in path.glob(f"*/{MANIFEST}"))[:1] + sorted(path.glob("aims.yml"))[:1]
     hint = f"found `{nearby[0].relative_to(path).as_posix()}`; is that the repository root?" if nearby else None
     raise FactsError([Diagnostic(str(path), None, f"no `{MANIFEST}` manifest at the root of the repository", hint)])
@@ -80,8 +84,6 @@ def find_manifest(path: Path) -> Path:
 
 def _read_located(root: Path, relative: str, at: Location) -> tuple[object, str]:
     """Read one YAML file named by the facts, refusing anything outside the repository."""
-    from .yamlsafe import read_yaml_file
-
     real = resolve_inside(root, relative, at)
     name = os.path.normpath(relative).replace(os.sep, "/")
     if not real.exists():
@@ -144,7 +146,7 @@ def _load_register(
 
 def _check_references(manifest: FactMap, registers: dict[str, FactList], errors: Collector) -> None:
     systems = registers.get("ai_systems") or FactList(MANIFEST, 1)
-    ids = [s["id"] for s in systems if isinstance(s, dict) and isinstance(s.get("id"), str)]
+    ids = {s["id"] for s in systems if isinstance(s, dict) and isinstance(s.get("id"), str)}
     roles: FactMap = manifest["roles"]
     for system_id, line in roles.key_lines.items():
         if system_id not in ids:
@@ -206,12 +208,9 @@ class _DocumentLoader:
             return None
         else:
             try:
-                document = parse_markdown(real.read_bytes(), name, at)
+                document = parse_markdown(read_limited(real, name), name, at)
             except FactsError as exc:
                 self.errors.extend(exc)
-                return None
-            except OSError as exc:
-                self.errors.add(name, None, f"cannot read file: {exc.strerror or exc}")
                 return None
             if document.front is not None:
                 _report(

@@ -14,35 +14,37 @@ import networkx as nx
 from .errors import Collector, RulesError, did_you_mean
 
 
-def build_graph(rules: Iterable, errors: Collector) -> nx.DiGraph:
-    """Edges run from a prerequisite to the rule that requires it."""
+def build_graph(rules: Iterable, errors: Collector, known_ids: Iterable[str] = ()) -> nx.DiGraph:
+    """Edges run from a prerequisite to the rule that requires it.
+
+    `known_ids` are rules that exist but did not compile; requiring one of
+    them is not a dangling reference (its own error is reported already).
+    """
     rules = list(rules)
     graph = nx.DiGraph()
     for rule in rules:
         graph.add_node(rule.id, control=rule.control)
-    ids = [rule.id for rule in rules]
+    known = set(known_ids) | set(graph)
     for rule in rules:
         for required in rule.requires:
-            if required not in graph:
-                errors.add(
-                    rule.source,
-                    rule.requires_line,
-                    f"rule `{rule.id}` requires `{required}`, which is not a loaded rule",
-                    did_you_mean(required, ids),
-                )
-            else:
+            if required in graph:
                 graph.add_edge(required, rule.id)
+            elif required not in known:
+                hint = did_you_mean(required, known)
+                message = f"rule `{rule.id}` requires `{required}`, which is not a loaded rule"
+                errors.add(rule.source, rule.requires_line, message, hint)
     by_id = {rule.id: rule for rule in rules}
+    requires = graph.reverse(copy=False)  # arrows read "requires", as rule authors write them
     for component in sorted(nx.strongly_connected_components(graph), key=min):
         if len(component) > 1 or any(graph.has_edge(n, n) for n in component):
             start = min(component)
-            cycle = [edge[0] for edge in nx.find_cycle(graph.subgraph(component), source=start)]
+            cycle = [edge[0] for edge in nx.find_cycle(requires.subgraph(component), source=start)]
             spelled = " → ".join(f"`{n}`" for n in [*cycle, cycle[0]])
             rule = by_id[start]
             errors.add(
                 rule.source,
                 rule.requires_line,
-                f"dependency cycle: {spelled}",
+                f"dependency cycle: {spelled} (each requires the next)",
                 "a rule cannot require itself, directly or through others",
             )
     return graph

@@ -84,6 +84,10 @@ def op_not(args: dict, ctx: Context) -> Trace:
 
 def op_exists(args: dict, ctx: Context) -> Trace:
     found = resolve(args["path"], ctx)
+    if isinstance(found.value, Document) and not found.value.exists:
+        document = found.value
+        reason = f"`{document.path}` does not exist (named at {document.referenced_at})"
+        return Trace("exists", False, reason, found.path, document.path, document.referenced_at, "a recorded value")
     if found.is_empty():
         if found.missing or found.note:
             return _fail_missing("exists", found, "a recorded value")
@@ -213,11 +217,7 @@ def select(found: Found, name: str, where: Predicate | None, ctx: Context):
     Shared by every quantifier and by a rule's `for_each`, so filtering means
     the same everywhere.
     """
-    entries = items_of(found)
-    candidates = _join_candidates(found, name, where, ctx)
-    if candidates is not None:
-        entries = [entries[i] for i in candidates]
-    for item, location, label in entries:
+    for item, location, label in items_of(found, _join_candidates(found, name, where, ctx)):
         bound = ctx.bind(name, Found(f"{found.path}[{label}]", item, location))
         if where is None:
             yield bound, label, location, None

@@ -128,4 +128,17 @@ def build_report(evaluation: Evaluation) -> dict:
 
 
 def to_json(report: dict) -> str:
-    return json.dumps(report, indent=1, ensure_ascii=False) + "\n"
+    """Indented at the top, one compact line per result.
+
+    A line per result keeps diffs between two reports readable, and lets
+    json use its C encoder (it falls back to pure Python whenever it
+    indents), which matters with a hundred thousand results.
+    """
+    head = {key: value for key, value in report.items() if key != "results"}
+    text = json.dumps({**head, "results": []}, indent=1, ensure_ascii=False)
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    lines = ",\n  ".join(encode(result) for result in report["results"])
+    body = f"[\n  {lines}\n ]" if lines else "[]"
+    marker = '"results": []'
+    at = text.rindex(marker)
+    return f'{text[:at]}"results": {body}{text[at + len(marker) :]}\n'

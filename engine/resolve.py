@@ -115,14 +115,16 @@ def resolve(path: CompiledPath, ctx: Context) -> Found:
     return Found(path.text, value, location)
 
 
-def items_of(found: Found) -> list[tuple[object, Location | None, str]]:
-    """The entries of a collection with their locations and a label naming each (its id)."""
+def items_of(found: Found, positions: list[int] | None = None) -> list[tuple[object, Location | None, str]]:
+    """Entries of a collection (all, or those at `positions`), each with its location and a label (its id)."""
     value = found.value
     if not isinstance(value, list):
         return []
+    located = isinstance(value, FactList)
     result = []
-    for index, item in enumerate(value):
-        location = value.item_location(index) if isinstance(value, FactList) else found.location
+    for index in range(len(value)) if positions is None else positions:
+        item = value[index]
+        location = value.item_location(index) if located else found.location
         label = None
         if isinstance(item, dict):
             label = item.get("id") or item.get("control")

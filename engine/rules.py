@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -236,7 +237,7 @@ def _rule(raw: FactMap, source: str, pack: str, line: int, catalog: Catalog, err
     before = len(errors.items)
     control = raw["control"]
     if control not in catalog.entries:
-        hint = did_you_mean(control, catalog.entries) or "see `annexa controls` for the catalog"
+        hint = did_you_mean(control, catalog.entries) or "controls are A.2.2 … A.10.4, clauses 4 … 10.2"
         errors.add(
             source, raw.key_lines["control"], f"rule `{raw['id']}` names `{control}`, which is not in the catalog", hint
         )
@@ -292,19 +293,63 @@ def _pack_files(directory: Path, errors: Collector) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+@cache
+def _pack_shape_checks():
+    """The pack's own shape, and one rule's shape, as two checks.
+
+    Checking each rule on its own lets a shape error in one rule leave the
+    others to be compiled, so every problem in a pack is reported in one run.
+    """
+    rules_schema = compiler("rules")
+    document = rules_schema.document
+    header = {**document, "properties": {**document["properties"], "rules": {"type": "array"}}}
+    return rules_schema.compile(header), rules_schema.definition("rule")
+
+
+def _load_pack(
+    data: FactMap, source: str, catalog: Catalog, errors: Collector, known: dict[str, str]
+) -> list[Rule] | None:
+    header_check, rule_check = _pack_shape_checks()
+    outcome = validate(header_check, data, data.line, "pack")
+    for line, message, hint in outcome.errors:
+        errors.add(source, line, message, hint)
+    if outcome.errors:
+        return None
+    items: FactList = data["rules"]
+    compiled = []
+    for position, raw in enumerate(items):
+        line = items.item_lines[position]
+        shape = validate(rule_check, raw, line, f"rules[{position}]")
+        for error_line, message, hint in shape.errors:
+            errors.add(source, error_line, message, hint)
+        rule_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(rule_id, str):
+            if rule_id in known:
+                errors.add(source, line, f"duplicate rule id `{rule_id}` (also at {known[rule_id]})")
+                continue
+            known[rule_id] = f"{source}:{line}"
+        if shape.errors:
+            continue
+        rule = _rule(raw, source, data["pack"], line, catalog, errors)
+        if rule is not None:
+            compiled.append(rule)
+    return compiled
+
+
 def load_rules(directories: list[str | os.PathLike[str]] = (), *, builtin: bool = True) -> RuleSet:
     """Load, check and compile rule packs; later directories override earlier rule ids."""
     errors = Collector(RulesError)
     catalog = load_catalog()
-    pack_check = compiler("rules").compile(compiler("rules").document)
     folders: list[Path] = []
     for folder in ([builtin_rules_dir()] if builtin else []) + [Path(d) for d in directories]:
         if not any(os.path.realpath(folder) == os.path.realpath(seen) for seen in folders):
             folders.append(folder)  # the same directory twice would only count its packs twice
     rules: dict[str, Rule] = {}
+    known_ids: set[str] = set()
     packs: list[tuple[str, str, int]] = []
     for index, folder in enumerate(folders):
         in_this_folder: dict[str, Rule] = {}
+        known: dict[str, str] = {}
         for file in _pack_files(folder, errors):
             source = file.as_posix() if index or not builtin else f"<built-in>/{file.name}"
             try:
@@ -315,29 +360,14 @@ def load_rules(directories: list[str | os.PathLike[str]] = (), *, builtin: bool 
             if not isinstance(data, FactMap):
                 errors.add(source, 1, "a rule pack is a mapping with `annexa_rules`, `pack` and `rules`")
                 continue
-            outcome = validate(pack_check, data, data.line, "pack")
-            for line, message, hint in outcome.errors:
-                errors.add(source, line, message, hint)
-            if outcome.errors:
+            compiled = _load_pack(data, source, catalog, errors, known)
+            if compiled is None:
                 continue
-            count = 0
-            items: FactList = data["rules"]
-            for position, raw in enumerate(items):
-                rule = _rule(raw, source, data["pack"], items.item_lines[position], catalog, errors)
-                if rule is None:
-                    continue
-                if rule.id in in_this_folder:
-                    first = in_this_folder[rule.id]
-                    errors.add(
-                        source, rule.line, f"duplicate rule id `{rule.id}` (also at {first.source}:{first.line})"
-                    )
-                    continue
-                in_this_folder[rule.id] = rule
-                count += 1
-            packs.append((data["pack"], source, count))
+            in_this_folder.update((rule.id, rule) for rule in compiled)
+            packs.append((data["pack"], source, len(compiled)))
         rules.update(in_this_folder)
-    errors.raise_if_any()
-    graph = build_graph(rules.values(), errors)
+        known_ids.update(known)
+    graph = build_graph(rules.values(), errors, known_ids)
     errors.raise_if_any()
     if not rules:
         raise RulesError([Diagnostic(", ".join(str(f) for f in folders) or "rules", None, "no rules loaded")])

@@ -47,6 +47,8 @@ def show(value: object) -> str:
         return "null"
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, (int, float)):
+        return str(value)  # numbers bare, text in backticks: `1` and 1 must read differently
     if isinstance(value, dict):
         return f"a mapping of {len(value)} keys"
     if isinstance(value, list):

@@ -36,6 +36,16 @@ _TYPE_NAMES = {
 }
 
 
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def parse_iso_date(text: str) -> dt.date:
+    """A calendar date written YYYY-MM-DD, and nothing else (Python also accepts week dates)."""
+    if not _ISO_DATE.match(text):
+        raise ValueError(f"not a YYYY-MM-DD date: {text!r}")
+    return dt.date.fromisoformat(text)
+
+
 def type_name(value: object) -> str:
     """How a value's type is called in messages (never a Python class name)."""
     if isinstance(value, dict):
@@ -163,9 +173,10 @@ def _type(compiler: SchemaCompiler, schema: dict) -> Check:
     for name in names:
         _is_type(None, name)  # fails early on a type we don't know
     wanted = " or ".join("mapping" if n == "object" else "list" if n == "array" else n for n in names)
+    article = "an" if wanted[0] in "aeiou" else "a"
     converts_date = "string" in names and schema.get("format") == "date"
     if converts_date:
-        wanted = "date as YYYY-MM-DD"
+        wanted, article = "date as YYYY-MM-DD", "a"
 
     def check(container, key, value, line, path, out):
         if converts_date and type(value) is dt.date:
@@ -176,7 +187,9 @@ def _type(compiler: SchemaCompiler, schema: dict) -> Check:
         scalar = not isinstance(value, (dict, list))
         hint = "quote it to make it a string" if "string" in names and scalar and not converts_date else None
         found = type_name(value) if not scalar else f"{type_name(value)} {shown(value)}"
-        out.error(line, f"`{render_path(path)}` must be a {wanted}, found {'a ' if not scalar else ''}{found}", hint)
+        out.error(
+            line, f"`{render_path(path)}` must be {article} {wanted}, found {'a ' if not scalar else ''}{found}", hint
+        )
 
     return check
 
@@ -188,9 +201,7 @@ def _date_format(compiler: SchemaCompiler, schema: dict) -> Check | None:
     def check(container, key, value, line, path, out):
         if isinstance(value, str):
             try:
-                if len(value) != 10:
-                    raise ValueError
-                parsed = dt.date.fromisoformat(value)
+                parsed = parse_iso_date(value)
             except ValueError:
                 out.error(line, f"`{render_path(path)}` must be a date as YYYY-MM-DD, found {shown(value)}")
                 return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import re
 from pathlib import Path
 
 import yaml
@@ -26,6 +27,10 @@ except ImportError:  # pragma: no cover - libyaml is present on every supported 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIAS_EXPANSION = 100_000
+# libyaml's composer recurses once per level and crashes the process somewhere
+# between 10,000 and 100,000 levels; text that might nest deeper than this is
+# measured from the event stream before it is composed.
+SAFE_COMPOSE_DEPTH = 2_000
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -73,15 +78,23 @@ def decode_text(data: bytes, name: str, error_type: type[FactsError] = FactsErro
         ) from None
 
 
-def _nesting_bound(text: str) -> int:
-    """An upper bound on nesting depth that costs two string scans.
+_SIMPLE_FLOW_LINE = re.compile(r"^[^\[\]{}\"'#\n]*[\[{][^\[\]{}\"'#\n]*[\]}][ \t]*$", re.MULTILINE)
 
-    Each level of block nesting needs a wider indent (or another `- ` on the
-    same line), and each flow level an opening bracket, so depth can never
-    exceed the longest line plus the number of brackets.
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound on nesting depth, from a few C-speed scans of the text.
+
+    Block nesting needs a wider indent (or another `- ` on the same line), so
+    it never exceeds the longest line. Flow nesting needs an opening bracket
+    per level; a line holding one complete flow collection with no quotes,
+    comments or further brackets (`data_sets: [ds-1, ds-2]`) adds one level
+    at most and carries nothing to the next line, so only the brackets of
+    other lines are counted. Registers full of short flow lists stay cheap;
+    anything else falls back to counting the real depth from the event stream.
     """
     longest = max((len(line) for line in text.splitlines()), default=0)
-    return longest + text.count("[") + text.count("{")
+    openers = text.count("[") + text.count("{")
+    return longest + 1 + openers - len(_SIMPLE_FLOW_LINE.findall(text))
 
 
 def _event_depth(text: str) -> tuple[int, int]:
@@ -160,6 +173,8 @@ class _Builder:
                 raise _Problem(line, "merge keys (`<<`) are not supported", "write the keys out")
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Problem(line, "mapping keys must be plain strings")
+            if key_node.tag != _STR and key_node.tag not in _SCALAR_TAGS:
+                raise _Problem(line, f"YAML tag `{key_node.tag}` is not allowed")
             key = key_node.value
             if key in lines:
                 raise _Problem(line, f"duplicate key `{key}` (first at line {lines[key]})")
@@ -178,7 +193,7 @@ class _Builder:
         return result
 
 
-def _check_aliases(root: yaml.Node) -> None:
+def _check_aliases(root: yaml.Node, line_offset: int = 0) -> None:
     """Refuse recursive anchors and anchors that would expand beyond a sane size."""
     sizes: dict[int, int] = {}
     active: set[int] = set()
@@ -188,7 +203,7 @@ def _check_aliases(root: yaml.Node) -> None:
         if key in sizes:
             return sizes[key]
         if key in active:
-            raise _Problem(node.start_mark.line + 1, "recursive YAML anchor")
+            raise _Problem(node.start_mark.line + 1 + line_offset, "recursive YAML anchor")
         if isinstance(node, yaml.ScalarNode):
             return 1
         active.add(key)
@@ -198,7 +213,7 @@ def _check_aliases(root: yaml.Node) -> None:
             total += size(child)
             if total > MAX_ALIAS_EXPANSION:
                 raise _Problem(
-                    node.start_mark.line + 1,
+                    node.start_mark.line + 1 + line_offset,
                     f"anchors and aliases expand to more than {MAX_ALIAS_EXPANSION:,} values",
                     "this looks like an alias bomb",
                 )
@@ -212,26 +227,24 @@ def _check_aliases(root: yaml.Node) -> None:
 def parse_yaml_text(text: str, source: str, line_offset: int = 0) -> object:
     """Parse YAML text into located values; `line_offset` shifts lines (front matter)."""
     try:
-        if _nesting_bound(text) > MAX_DEPTH:
+        if _nesting_bound(text) > SAFE_COMPOSE_DEPTH:
             depth, line = _event_depth(text)
             if depth > MAX_DEPTH:
                 raise _Problem(line + line_offset, f"nesting deeper than {MAX_DEPTH} levels")
+        was_enabled = gc.isenabled()
+        gc.disable()  # composing and building create millions of small objects; the collector only slows that down
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return None
             if "&" in text:
-                _check_aliases(node)
-            was_enabled = gc.isenabled()
-            gc.disable()  # building many small containers; the collector only slows it down
-            try:
-                return _Builder(source, line_offset, loader).build(node)
-            finally:
-                if was_enabled:
-                    gc.enable()
+                _check_aliases(node, line_offset)
+            return _Builder(source, line_offset, loader).build(node)
         finally:
             loader.dispose()
+            if was_enabled:
+                gc.enable()
     except _Problem as problem:
         raise FactsError([Diagnostic(source, problem.line, problem.message, problem.hint)]) from None
     except yaml.MarkedYAMLError as exc:
@@ -245,10 +258,19 @@ def parse_yaml_text(text: str, source: str, line_offset: int = 0) -> object:
         raise FactsError([Diagnostic(source, None, "YAML nested too deeply to read")]) from None
 
 
-def read_yaml_file(path: Path, source: str) -> object:
-    """Read and parse one YAML file of the repository; `source` is its name in messages."""
+def read_limited(path: Path, source: str) -> bytes:
+    """The file's bytes, refusing before reading anything a file over the size limit."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise FactsError([Diagnostic(source, None, f"cannot read file: {exc.strerror or exc}")]) from None
-    return parse_yaml_text(decode_text(data, source), source)
+    if len(data) > MAX_FILE_BYTES:
+        size = path.stat().st_size
+        raise FactsError([Diagnostic(source, None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")])
+    return data
+
+
+def read_yaml_file(path: Path, source: str) -> object:
+    """Read and parse one YAML file of the repository; `source` is its name in messages."""
+    return parse_yaml_text(decode_text(read_limited(path, source), source), source)
