@@ -7,8 +7,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from annexa.cli import main
 from click.testing import CliRunner
+
+from annexa.cli import main
 
 AS_OF = dt.date(2026, 11, 28)
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,9 @@ import datetime as dt
 import json
 import string
 
-from annexa.engine.schema_store import schema_document
 from hypothesis import strategies as st
+
+from annexa.engine.schema_store import schema_document
 
 SCHEMA = schema_document("facts")
 DEFS = SCHEMA["$defs"]

@@ -12,7 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from annexa.cli import main
+
 from conftest import FIXTURES
 
 AS_OF = "2026-11-28"

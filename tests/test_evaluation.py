@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+
 from annexa.engine import api
 from annexa.engine.rollup import roll_up
+
 from conftest import AS_OF, MANIFEST
 
 POLICY_RULES = """\

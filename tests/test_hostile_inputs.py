@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from conftest import AI_POLICY, AI_SYSTEMS, MANIFEST
 
 AS_OF = "2026-11-28"

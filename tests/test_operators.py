@@ -13,8 +13,10 @@ import re
 import textwrap
 
 import pytest
+
 from annexa.engine import api
 from annexa.engine.evaluate import Result
+
 from conftest import AI_POLICY, AI_SYSTEMS, AS_OF, MANIFEST
 
 RULE_ID = "rule-under-test"

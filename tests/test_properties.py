@@ -16,14 +16,16 @@ from pathlib import Path
 
 import jsonschema
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from annexa.engine import api
 from annexa.engine.errors import AnnexaInputError
 from annexa.engine.located import FactMap
 from annexa.engine.schema_store import compiler
 from annexa.engine.validation import validate
+
 from conftest import AS_OF, write_tree
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from strategies import DEFS, SCHEMA, dump, from_schema, organizations
 
 SETTINGS = settings(
@@ -205,3 +207,32 @@ def test_located_values_survive_validation():
     outcome = validate(compiler("facts").definition("ai_system"), item, 3, "ai_systems[0]")
     assert outcome.errors == []
     assert type(item["deployed_on"]).__name__ == "date"  # quoted dates are normalized for comparison
+
+
+NESTED = st.recursive(
+    st.sampled_from(["x", "a]b", "[", "{c}", "'q'", '"]"', "# not a comment"]),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["k", "l", "m"]), children, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+@SETTINGS
+@given(NESTED, st.sampled_from([None, True, False]), st.integers(min_value=1, max_value=40))
+def test_the_cheap_nesting_bound_never_underestimates_the_real_depth(value, flow, width):
+    from annexa.engine.yamlsafe import _event_depth, _nesting_bound
+
+    text = yaml.safe_dump(value, default_flow_style=flow, width=width, allow_unicode=True)
+    depth, _ = _event_depth(text)
+    assert _nesting_bound(text) >= depth
+
+
+def test_the_published_schema_copies_are_current():
+    from annexa.engine.schema_store import as_json
+
+    from conftest import REPO_ROOT
+
+    for name in ("facts", "rules", "report"):
+        published = (REPO_ROOT / "docs" / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+        assert published == as_json(name), f"run: annexa schema {name} > docs/schemas/{name}.schema.json"

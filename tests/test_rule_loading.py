@@ -12,6 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+
 from annexa.engine import api
 from annexa.engine.errors import Diagnostic, RulesError
 
