@@ -69,19 +69,35 @@ def _reports_errors(command: Callable) -> Callable:
     return wrapper
 
 
+def _mode_for(target: Path) -> int:
+    """The permissions a plain `>` redirect would give: the existing file's, or 0666 less the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomically(path: str, text: str) -> None:
     """Write the whole output or nothing: a temporary file beside the target, then a rename."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise click.UsageError(f"cannot write `{path}`: directory `{folder}` does not exist")
+    if target.is_dir():
+        raise click.UsageError(f"cannot write `{path}`: it is a directory")
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        os.chmod(temporary, _mode_for(target))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise click.UsageError(f"cannot write `{path}`: {exc.strerror or exc}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -18,12 +18,12 @@ NAMED_DOCUMENTS = {
     "ai_policy": (
         "docs/ai-policy.md",
         "AI policy",
-        ["Purpose", "Scope", "Commitments", "Roles and responsibilities"],
+        ["Purpose", "Scope", "Commitments", "Roles and responsibilities", "Relationship to other policies"],
     ),
     "impact_assessment_process": (
         "docs/impact-assessment-process.md",
         "AI system impact assessment process",
-        ["Purpose", "When an assessment is required", "Method", "Approval and records"],
+        ["Purpose", "Scope", "When to assess", "Method", "Approval and records"],
     ),
     "ai_risk_procedure": (
         "docs/ai-risk-procedure.md",
@@ -62,6 +62,10 @@ PARAGRAPHS = {
     "meet applicable legal requirements, and to improve this management system continually.",
     "Roles and responsibilities": "Each AI system has a named owner. The Head of AI Governance "
     "maintains this policy; the executive committee approves it.",
+    "Relationship to other policies": "Where this policy and the security or data protection "
+    "policies overlap, the stricter requirement applies; the policy owners settle conflicts.",
+    "When to assess": "Before a new system is released, after each significant change, and at "
+    "least once a year for systems in operation.",
 }
 DEFAULT_PARAGRAPH = "Owners follow the steps below and record the outcome in the registers."
 
@@ -75,13 +79,17 @@ def body(title: str, headings: list[str], org: str) -> str:
     return "\n".join(parts)
 
 
-def approval(as_of: dt.date, age_days: int, interval: int, approver: int) -> dict:
-    """Front-matter fields recording approval and review, `age_days` before `as_of`."""
-    name, role = voc.EXECUTIVES[approver]
+def approval(as_of: dt.date, age_days: int, interval: int, approver: int, role: str | None = None) -> dict:
+    """Front-matter fields recording approval and review, `age_days` before `as_of`.
+
+    `role` overrides the approver's job title with a role category that rules
+    compare against, such as `top_management`.
+    """
+    name, title = voc.EXECUTIVES[approver]
     approved_on = as_of - dt.timedelta(days=age_days + 30)
     return {
         "approved_by": name,
-        "approver_role": role,
+        "approver_role": role or title,
         "approved_on": approved_on,
         "status": "approved",
         "review_interval_days": interval,
@@ -94,7 +102,10 @@ def named_document(name: str, as_of: dt.date, owner: str) -> Document:
     _, title, headings = NAMED_DOCUMENTS[name]
     front = {"title": title, "id": name.replace("_", "-"), "owner": owner, "version": "2.1"}
     age = 40 + 25 * list(NAMED_DOCUMENTS).index(name)
-    front |= approval(as_of, age, 365, 0 if name == "ai_policy" else 4)
+    if name == "ai_policy":
+        front |= approval(as_of, age, 365, 0, role="top_management")
+    else:
+        front |= approval(as_of, age, 365, 4)
     if name == "ai_policy":
         front["related_policies"] = [
             "Information security policy",
@@ -112,6 +123,23 @@ def platform_document(platform: str, stem_title: str, as_of: dt.date, owner: str
     front |= approval(as_of, 60 + 7 * len(stem_title), 365, 3)
     headings = ["Overview", "Applicable systems", "Details", "Change history"]
     return front, body(title, headings, voc.ORGANIZATION["name"])
+
+
+def assessment_document(assessment: dict, system_name: str) -> Document:
+    """The full impact assessment of one system; the register entry summarizes it."""
+    front = {
+        "title": f"Impact assessment: {system_name}",
+        "id": assessment["id"],
+        "owner": assessment["assessor"],
+        "status": "approved" if "approved_by" in assessment else "in_review",
+        "applies_to": [assessment["system"]],
+        "classification": "confidential",
+    }
+    for field in ("approved_by", "approved_on"):
+        if field in assessment:
+            front[field] = assessment[field]
+    headings = ["System and context", "Affected people", "Consequences", "Mitigations", "Conclusion"]
+    return front, body(front["title"], headings, voc.ORGANIZATION["name"])
 
 
 def render(front: dict, text: str, dump) -> str:

@@ -7,7 +7,10 @@ Usage:
 The organization is fictional but shaped like a real one: most records are in
 order, some are stale or incomplete (an impact assessment older than the last
 change, an overdue monitoring review, an expired waiver), so a check run
-exercises both passing and failing paths. Every key exists in
+exercises both passing and failing paths. Each register is one YAML file
+(ai_systems.yaml is about 16 MB at 10,000 systems, under the engine's 64 MiB
+cap); the Markdown is seven named procedures, seven documents per platform
+shared by its systems, and one impact-assessment document per assessed system. Every key exists in
 engine/schemas/facts.schema.yaml; `--check` proves it with jsonschema.
 The same seed gives byte-identical files; dates are relative to AS_OF.
 """
@@ -80,6 +83,7 @@ class Org:
         self.systems: list[dict] = []
         self.roles: dict[str, list[str]] = {}
         self.nonconformities: list[dict] = []
+        self.assessments: list[dict] = []
 
     # ---- helpers -------------------------------------------------------------
 
@@ -168,10 +172,11 @@ class Org:
     def platform_links(self, platform: str, rank: int) -> dict:
         """Document fields: systems on one platform share its documentation set."""
         links = {}
+        built = rank >= STAGES.index("development")
         for field, stem, _ in voc.PLATFORM_DOCUMENTS[:4]:
-            if rank >= 2 or field == "requirements":
+            if built or field == "requirements":
                 links[field] = f"docs/platforms/{platform}/{stem}.md"
-        if rank >= 2 and self.chance(0.04):
+        if built and self.chance(0.04):
             del links["technical_documentation"]  # a realistic gap
         return links
 
@@ -228,7 +233,7 @@ class Org:
         stale = self.chance(0.12)
         on = changed - dt.timedelta(self.rng.randint(20, 400)) if stale else self.after(changed, 0, 45)
         record = {
-            "id": "ia-" + system["data_sets"][0][3:],
+            "id": f"ia-{_serial(system)}",
             "system": system["id"],
             "assessed_on": self.date(on),
             "assessor": self.person(),
@@ -240,6 +245,8 @@ class Org:
             record["approved_by"] = self.executive()
             record["approved_on"] = self.date(self.after(on, 1, 14))
         record["next_review"] = self.date(on + dt.timedelta(365))
+        if not self.chance(0.04):  # a few assessments live only in the register
+            record["document"] = f"docs/impact-assessments/{system['id']}.md"
         return record
 
     def risk(self, system: dict, k: int) -> dict:
@@ -248,7 +255,7 @@ class Org:
         li, co = self.rng.randint(0, 4), self.rng.randint(0, 4)
         assessed = self.after(_as_date(system["last_significant_change"]), 0, 30)
         record = {
-            "id": f"risk-{system['data_sets'][0][3:]}-{k}",
+            "id": f"risk-{_serial(system)}-{k}",
             "title": title,
             "description": text,
             "system": system["id"],
@@ -443,8 +450,14 @@ class Org:
         return records
 
     def communications(self) -> list[dict]:
-        records = []
-        for k in range(min(max(self.n // 25, 10), 500)):
+        """The AI policy announced inside and published outside, then routine messages."""
+        records = [
+            {"id": "comm-0001", "topic": "AI policy 2.1 published", "audience": "internal", "channel": "intranet",
+             "date": AS_OF - dt.timedelta(60)},
+            {"id": "comm-0002", "topic": "Our AI policy (summary)", "audience": "public", "channel": "website",
+             "date": AS_OF - dt.timedelta(55)},
+        ]  # fmt: skip
+        for k in range(len(records), min(max(self.n // 25, 10), 500)):
             topic, audience, channel = self.rng.choice(voc.COMMUNICATION_TOPICS)
             record = {
                 "id": f"comm-{k + 1:04d}",
@@ -465,11 +478,11 @@ class Org:
                 "id": f"att-{k:02d}",
                 "statement": statement,
                 "text": text,
-                "signer": voc.EXECUTIVES[k % len(voc.EXECUTIVES)][0],
-                "role": voc.EXECUTIVES[k % len(voc.EXECUTIVES)][1],
-                "signed_on": self.date(self.ago(400, 500) if k == 5 else self.ago(10, 300)),
+                "signer": voc.EXECUTIVES[signer][0],
+                "role": role,
+                "signed_on": self.date(self.ago(400, 500) if k == len(voc.ATTESTATIONS) else self.ago(10, 300)),
             }
-            for k, (statement, text) in enumerate(voc.ATTESTATIONS, 1)
+            for k, (statement, text, signer, role) in enumerate(voc.ATTESTATIONS, 1)
         ]
 
     def soa(self) -> list[dict]:
@@ -570,12 +583,12 @@ class Org:
         return registers
 
     def _per_system_registers(self) -> dict[str, list[dict]]:
-        risks, assessments, data_sets = [], [], []
+        risks, data_sets = [], []
         for i, system in enumerate(self.systems):
-            assessments.append(self.impact_assessment(system))
+            self.assessments.append(self.impact_assessment(system))
             risks += [self.risk(system, 1), self.risk(system, 2)]
             data_sets.append(self.data_set(system, voc.DOMAINS[i % len(voc.DOMAINS)]))
-        return {"impact_assessments": assessments, "risks": risks, "data_sets": data_sets}
+        return {"impact_assessments": self.assessments, "risks": risks, "data_sets": data_sets}
 
     def manifest(self, registers: dict[str, list[dict]]) -> dict:
         """aims.yaml: organization, scope, roles per system, registers and documents."""
@@ -611,6 +624,15 @@ class Org:
                 owner = self.people[len(platform) % len(self.people)][0]
                 document = docs.platform_document(platform, title, AS_OF, owner)
                 yield f"docs/platforms/{platform}/{stem}.md", document
+        names = {system["id"]: system["name"] for system in self.systems}
+        for assessment in self.assessments:
+            if "document" in assessment:
+                yield assessment["document"], docs.assessment_document(assessment, names[assessment["system"]])
+
+
+def _serial(system: dict) -> str:
+    """The zero-padded number that ends a system id, reused in the ids of its evidence."""
+    return system["id"].rsplit("-", 1)[1]
 
 
 def _as_date(value: dt.date | str) -> dt.date:

@@ -37,9 +37,27 @@ REFERENCES = [
 ]
 
 
+class _RawKeyLoader(yaml.CSafeLoader):
+    """The C loader, keeping mapping keys as written, as the engine reads them.
+
+    Plain PyYAML turns a key `on:` (or yes/no/off) into a boolean, so an
+    incident's `communicated: [{to: …, on: …}]` would look invalid here while
+    the engine, which keeps keys as strings, accepts it.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        self.flatten_mapping(node)
+        return {
+            key.value if isinstance(key, yaml.ScalarNode) else self.construct_object(key, deep=True): (
+                self.construct_object(value, deep=deep)
+            )
+            for key, value in node.value
+        }
+
+
 def load_yaml(path: Path) -> object:
-    """The C loader, as the engine and the benchmark use."""
-    return yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+    """Read a repository file as the engine does (C parser, keys as written)."""
+    return yaml.load(path.read_bytes(), Loader=_RawKeyLoader)
 
 
 class _Yaml12Loader(yaml.CSafeLoader):
@@ -179,7 +197,7 @@ class Checker:
             self.errors.append(f"{relative}: (top): no YAML front matter")
             return
         try:
-            front = jsonable(yaml.load(text[4:end], Loader=yaml.CSafeLoader))
+            front = jsonable(yaml.load(text[4:end], Loader=_RawKeyLoader))
         except (yaml.YAMLError, ValueError) as error:
             self.errors.append(f"{relative}: (front matter): {str(error).splitlines()[0]}")
             return

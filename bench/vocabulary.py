@@ -245,10 +245,11 @@ COMMUNICATION_TOPICS = [
     ("Annual transparency statement", "public", "website"),
 ]
 
+# Attestations: (statement id as rules name it, text, index into EXECUTIVES, role category).
 ATTESTATIONS = [
-    ("roles.responsibilities_assigned", "AI roles and responsibilities are assigned and accepted"),
-    ("concerns.reporting_channel_available", "Staff know how to report a concern about AI"),
-    ("policy.aligned_with_other_policies", "The AI policy was checked against related policies"),
-    ("resources.adequate", "Resources for the AI systems in scope were reviewed as adequate"),
-    ("external_reporting.obligations_reviewed", "External reporting obligations were reviewed"),
+    ("leadership.ai_policy_commitment", "Top management commits to the AI policy", 0, "top_management"),
+    ("roles.responsibilities_assigned", "AI roles and responsibilities are assigned", 4, "ai_governance"),
+    ("concerns.reporting_channel_available", "Staff know how to report a concern", 4, "ai_governance"),
+    ("resources.adequate", "Resources for in-scope AI systems were reviewed", 3, "top_management"),
+    ("external_reporting.obligations_reviewed", "External reporting duties were reviewed", 5, "compliance"),
 ]

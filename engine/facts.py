@@ -87,7 +87,9 @@ def _read_located(root: Path, relative: str, at: Location) -> tuple[object, str]
     real = resolve_inside(root, relative, at)
     name = os.path.normpath(relative).replace(os.sep, "/")
     if not real.exists():
-        raise FactsError([Diagnostic(at.file, at.line, f"`{relative}` does not exist")])
+        siblings = [p.name for p in real.parent.iterdir()] if real.parent.is_dir() else []
+        hint = did_you_mean(real.name, siblings)
+        raise FactsError([Diagnostic(at.file, at.line, f"`{relative}` does not exist", hint)])
     if not real.is_file():
         raise FactsError([Diagnostic(at.file, at.line, f"`{relative}` is not a regular file")])
     return read_yaml_file(real, name), name
@@ -108,7 +110,7 @@ def _sort_by_id(items: FactList, key: str = "id") -> None:
 
 
 def _load_register(
-    root: Path, name: str, relative: str, at: Location, errors: Collector, references: list
+    root: Path, name: str, relative: str, at: Location, errors: Collector, references: list, id_references: list
 ) -> FactList | None:
     try:
         data, source = _read_located(root, relative, at)
@@ -131,6 +133,7 @@ def _load_register(
         outcome = validate(check, item, lines[index], f"{name}[{index}]")
         _report(errors, source, outcome)
         references.extend(outcome.documents)
+        id_references.extend((source, *reference) for reference in outcome.references)
     key = "control" if name == "soa" else "id"
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -145,6 +148,8 @@ def _load_register(
 
 
 def _check_references(manifest: FactMap, registers: dict[str, FactList], errors: Collector) -> None:
+    if "ai_systems" in manifest["registers"] and "ai_systems" not in registers:
+        return  # the inventory failed to load; its own errors say why, and every reference would be noise
     systems = registers.get("ai_systems") or FactList(MANIFEST, 1)
     ids = {s["id"] for s in systems if isinstance(s, dict) and isinstance(s.get("id"), str)}
     roles: FactMap = manifest["roles"]
@@ -191,6 +196,7 @@ class _DocumentLoader:
         self.errors = errors
         self.cache: dict[str, Document] = {}
         self.front_check = compiler("facts").definition("front_matter")
+        self.id_references: list = []
 
     def load(self, relative: str, at: Location) -> Document | None:
         try:
@@ -213,9 +219,9 @@ class _DocumentLoader:
                 self.errors.extend(exc)
                 return None
             if document.front is not None:
-                _report(
-                    self.errors, name, validate(self.front_check, document.front, document.front.line, "front matter")
-                )
+                outcome = validate(self.front_check, document.front, document.front.line, "front_matter")
+                _report(self.errors, name, outcome)
+                self.id_references.extend((name, *reference) for reference in outcome.references)
         self.cache[name] = document
         return document
 
@@ -231,8 +237,36 @@ def _attach_documents(manifest: FactMap, references: list, loader: _DocumentLoad
     return named if isinstance(named, FactMap) else FactMap(MANIFEST, manifest.line)
 
 
+def _check_id_references(
+    id_references: list, registers: dict[str, FactList], declared: FactMap, errors: Collector
+) -> None:
+    """Every id that names another entry must name one that exists, with a hint for typos."""
+    from .catalog import load_catalog
+
+    known: dict[str, set[str]] = {
+        name: {item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)}
+        for name, items in registers.items()
+    }
+    known["catalog"] = {e.id for e in load_catalog().entries.values() if e.kind == "control"}
+    for source, target, value, line, path in id_references:
+        if target in declared and target not in known:
+            continue  # the register failed to load and has its own errors
+        if target not in known:
+            message = f"`{path}` names `{value}` from the `{target}` register, which {MANIFEST} does not declare"
+            errors.add(source, line, message, f"add `{target}` under `registers` in {MANIFEST}")
+        elif value not in known[target]:
+            where = "the catalog's Annex A controls" if target == "catalog" else f"the `{target}` register"
+            errors.add(
+                source, line, f"`{path}` names `{value}`, which is not in {where}", did_you_mean(value, known[target])
+            )
+
+
 def load_facts(path: str | os.PathLike[str]) -> Facts:
-    """Read and validate a governance repository; raises FactsError listing every problem."""
+    """Read and validate a governance repository; raises FactsError listing every problem.
+
+    Only an invalid manifest stops loading early (without it nothing else can
+    be found); problems in registers and documents are all collected.
+    """
     root = Path(os.path.realpath(find_manifest(Path(path))))
     errors = Collector(FactsError)
     manifest, _ = _read_located(root, MANIFEST, Location(MANIFEST, 1))
@@ -242,17 +276,20 @@ def load_facts(path: str | os.PathLike[str]) -> Facts:
     _report(errors, MANIFEST, outcome)
     errors.raise_if_any()
     references = list(outcome.documents)
+    id_references: list = []
 
     registers: dict[str, FactList] = {}
     declared: FactMap = manifest.get("registers") or FactMap(MANIFEST, manifest.line)
     for name in sorted(declared):
-        items = _load_register(root, name, declared[name], declared.key_location(name), errors, references)
+        at = declared.key_location(name)
+        items = _load_register(root, name, declared[name], at, errors, references, id_references)
         if items is not None:
             registers[name] = items
-    errors.raise_if_any()
     _check_references(manifest, registers, errors)
+    _check_id_references(id_references, registers, declared, errors)
     loader = _DocumentLoader(root, errors)
     documents = _attach_documents(manifest, references, loader)
+    _check_id_references(loader.id_references, registers, declared, errors)
     errors.raise_if_any()
 
     system_roles = {system_id: frozenset(roles) for system_id, roles in manifest["roles"].items()}

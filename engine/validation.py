@@ -24,6 +24,7 @@ from .located import FactList, FactMap
 
 ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description", "examples", "default", "$comment"}
 DOCUMENT_MARK = "x-annexa-document"
+REFERENCE_MARK = "x-annexa-ref"
 
 _TYPE_NAMES = {
     bool: "boolean",
@@ -73,6 +74,7 @@ class Outcome:
 
     errors: list[tuple[int, str, str | None]] = field(default_factory=list)
     documents: list[tuple[dict | list, object, int]] = field(default_factory=list)
+    references: list[tuple[str, str, int, str]] = field(default_factory=list)  # (target, id, line, path)
 
     def error(self, line: int, message: str, hint: str | None = None) -> None:
         self.errors.append((line, message, hint))
@@ -137,7 +139,7 @@ class SchemaCompiler:
 
     def compile(self, schema: dict) -> Check:
         checks: list[Check] = []
-        unknown = set(schema) - ANNOTATIONS - set(_KEYWORDS) - {DOCUMENT_MARK}
+        unknown = set(schema) - ANNOTATIONS - set(_KEYWORDS) - {DOCUMENT_MARK, REFERENCE_MARK}
         if unknown:
             raise ValueError(f"schema keyword(s) not supported by the compiled validator: {sorted(unknown)}")
         for keyword, build in _KEYWORDS.items():
@@ -147,6 +149,8 @@ class SchemaCompiler:
                     checks.append(check)
         if schema.get(DOCUMENT_MARK):
             checks.append(_document_reference)
+        if REFERENCE_MARK in schema:
+            checks.append(_id_reference(schema[REFERENCE_MARK]))
         if not checks:
             return _accept
         if len(checks) == 1:
@@ -166,6 +170,22 @@ def _accept(container, key, value, line, path, out) -> None:
 def _document_reference(container, key, value, line, path, out) -> None:
     if isinstance(value, str):
         out.documents.append((container, key, line))
+
+
+def _id_reference(target: str) -> Check:
+    """Note ids that must name an entry elsewhere (a register, or the catalog) for the loader to check."""
+
+    def check(container, key, value, line, path, out):
+        if isinstance(value, str):
+            out.references.append((target, value, line, render_path(path)))
+        elif isinstance(value, list):
+            lines = value.item_lines if isinstance(value, FactList) else []
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    item_line = lines[index] if index < len(lines) else line
+                    out.references.append((target, item, item_line, render_path((path, index))))
+
+    return check
 
 
 def _type(compiler: SchemaCompiler, schema: dict) -> Check:
@@ -317,12 +337,15 @@ def _const(compiler: SchemaCompiler, schema: dict) -> Check:
 
 def _pattern(compiler: SchemaCompiler, schema: dict) -> Check:
     regex = re.compile(schema["pattern"])
+    described = schema.get("description")
 
     def check(container, key, value, line, path, out):
         if isinstance(value, str) and not regex.search(value):
-            out.error(
-                line, f"`{render_path(path)}` has the wrong form: {shown(value)} does not match `{regex.pattern}`"
-            )
+            where = render_path(path)
+            if described:
+                out.error(line, f"`{where}` must be {described}, found {shown(value)}")
+            else:
+                out.error(line, f"`{where}` has the wrong form: {shown(value)} does not match `{regex.pattern}`")
 
     return check
 

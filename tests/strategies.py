@@ -69,8 +69,28 @@ def from_schema(schema: dict, depth: int = 0) -> st.SearchStrategy:
     return TEXT
 
 
+REFERENCES = {
+    "data_sets",
+    "suppliers",
+    "customers",
+    "systems",
+    "supplier",
+    "nonconformity",
+    "findings",
+    "applies_to",
+    "system",
+}
+
+
+def _without_references(value: object) -> object:
+    """Drop fields that must name other entries: random ids would only make the facts invalid."""
+    if isinstance(value, dict):
+        return {k: _without_references(v) for k, v in value.items() if k not in REFERENCES}
+    return value
+
+
 def register_item(name: str) -> st.SearchStrategy:
-    return from_schema(DEFS[SCHEMA["x-annexa-registers"][name]])
+    return from_schema(DEFS[SCHEMA["x-annexa-registers"][name]]).map(_without_references)
 
 
 def dump(value: object) -> str:
@@ -112,6 +132,7 @@ def organizations(
         manifest["registers"][name] = f"registers/{name}.yaml"
         files[f"registers/{name}.yaml"] = dump({name: items})
     files["aims.yaml"] = dump(manifest)
-    files["docs/doc-a.md"] = "---\n" + dump(draw(from_schema(DEFS["front_matter"]))) + "\n---\n# Purpose\n\n# Scope\n"
+    front = _without_references(draw(from_schema(DEFS["front_matter"])))
+    files["docs/doc-a.md"] = "---\n" + dump(front) + "\n---\n# Purpose\n\n# Scope\n"
     files["docs/doc-b.md"] = "# Commitments\n"
     return files
