@@ -180,7 +180,9 @@ class Evaluator:
         declared = manifest.get("registers") or FactMap("aims.yaml", 1)
         undeclared_at = manifest.key_location("registers") if "registers" in manifest else manifest.location()
         undeclared = {name: undeclared_at for name in register_names() if name not in declared}
-        self.context = Context(facts.roots(), as_of, undeclared)
+        roots = facts.roots()
+        roots["as_of"] = as_of  # rules compare dates with it: `date_order: {earlier: x.approved_on, later: as_of}`
+        self.context = Context(roots, as_of, undeclared)
         self.exclusions = _Exclusions(facts)
         self.waivers = _Waivers(facts, as_of)
         self.by_rule: dict[str, dict[str | None, Result]] = {}

@@ -55,7 +55,7 @@ def register_names() -> dict[str, str]:
 
 def root_names() -> frozenset[str]:
     """Every root a path can start with, whether or not an organization declares it."""
-    return frozenset({"organization", "scope", "roles", "documents", *register_names()})
+    return frozenset({"organization", "scope", "roles", "documents", "as_of", *register_names()})
 
 
 def find_manifest(path: Path) -> Path:

@@ -395,54 +395,85 @@ def _date(op: str, found: Found) -> tuple[dt.date | None, Trace | None]:
     return value, None
 
 
+def _days_limit(args: dict, ctx: Context) -> tuple[int, Trace | None]:
+    """The limit in days: from a fact (`days_from`, e.g. a document's review interval) or the fixed `days`."""
+    if "days_from" not in args:
+        return args["days"], None
+    found = resolve(args["days_from"], ctx)
+    value = found.value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        note = Trace(
+            "days_from",
+            True,
+            f"`{found.path}` sets the limit: {value} days{at(found.location)}",
+            found.path,
+            value,
+            found.location,
+        )
+        return value, note
+    if "days" in args:
+        why = found.note or f"`{found.path}` is {show(value)}, not a number of days"
+        note = Trace(
+            "days_from",
+            True,
+            f"{why}; using the default of {args['days']} days{at(found.location)}",
+            found.path,
+            None,
+            found.location,
+        )
+        return args["days"], note
+    return -1, _fail_missing("within_days", found, "a number of days")
+
+
 def op_within_days(args: dict, ctx: Context) -> Trace:
     found = resolve(args["path"], ctx)
-    days = args["days"]
+    days, limit_note = _days_limit(args, ctx)
+    if days < 0:
+        return limit_note
+    children = (limit_note,) if limit_note is not None else ()
     expected = f"a date from {(ctx.as_of - dt.timedelta(days=days)).isoformat()} to {ctx.as_of.isoformat()}"
     date, problem = _date("within_days", found)
     if problem is not None:
         problem.expected = expected
+        problem.children = children
         return problem
     age = (ctx.as_of - date).days
     if age < 0:
         reason = (
             f"`{found.path}` is {date.isoformat()}, after the as-of date {ctx.as_of.isoformat()}{at(found.location)}"
         )
-        return Trace("within_days", False, reason, found.path, date, found.location, expected)
+        return Trace("within_days", False, reason, found.path, date, found.location, expected, children=children)
     passed = age <= days
     relation = "within" if passed else "more than"
     when = f"{date.isoformat()}, {age} days before {ctx.as_of.isoformat()}"
     reason = f"`{found.path}` is {when}: {relation} {days} days{at(found.location)}"
-    return Trace("within_days", passed, reason, found.path, date, found.location, expected)
+    return Trace("within_days", passed, reason, found.path, date, found.location, expected, children=children)
 
 
 def op_date_order(args: dict, ctx: Context) -> Trace:
     earlier, later = resolve(args["earlier"], ctx), resolve(args["later"], ctx)
     strict = bool(args.get("strict"))
+    max_days = args.get("max_days")
     first, problem = _date("date_order", earlier)
     if problem is not None:
         return problem
     second, problem = _date("date_order", later)
     if problem is not None:
         return problem
-    passed = first < second if strict else first <= second
+    gap = (second - first).days
+    ordered = gap > 0 if strict else gap >= 0
+    close_enough = max_days is None or gap <= max_days
+    passed = ordered and close_enough
     word = "after" if strict else "on or after"
-    verdict = "is" if passed else "is not"
+    relation = f"is {gap} days after" if ordered and not close_enough else f"{'is' if ordered else 'is not'} {word}"
+    limit = f", at most {max_days} days later" if max_days is not None else ""
     reason = (
-        f"`{later.path}` {second.isoformat()}{at(later.location)} {verdict} {word} "
-        f"`{earlier.path}` {first.isoformat()}{at(earlier.location)}"
+        f"`{later.path}` {second.isoformat()}{at(later.location)} {relation} "
+        f"`{earlier.path}` {first.isoformat()}{at(earlier.location)}{limit}"
     )
     child = Trace("date", True, f"`{earlier.path}` is {first.isoformat()}", earlier.path, first, earlier.location)
-    return Trace(
-        "date_order",
-        passed,
-        reason,
-        later.path,
-        second,
-        later.location,
-        f"{word} {first.isoformat()}",
-        children=(child,),
-    )
+    expected = f"{word} {first.isoformat()}{limit}"
+    return Trace("date_order", passed, reason, later.path, second, later.location, expected, children=(child,))
 
 
 # ---- documents and attestations -----------------------------------------
@@ -600,11 +631,17 @@ OPERATORS: dict[str, Operator] = {
             "every", op_every, {**_QUANTIFIER, "check": "item_pred", "allow_empty": "bool"}, frozenset({"in", "check"})
         ),
         Operator("some", op_some, {**_QUANTIFIER, "check": "item_pred"}, frozenset({"in"})),
-        Operator("within_days", op_within_days, {"path": "path", "days": "int"}, frozenset({"path", "days"})),
+        Operator(
+            "within_days",
+            op_within_days,
+            {"path": "path", "days": "int", "days_from": "path"},
+            frozenset({"path"}),
+            at_least_one=(frozenset({"days", "days_from"}),),
+        ),
         Operator(
             "date_order",
             op_date_order,
-            {"earlier": "path", "later": "path", "strict": "bool"},
+            {"earlier": "path", "later": "path", "strict": "bool", "max_days": "int"},
             frozenset({"earlier", "later"}),
         ),
         Operator("document", op_document, {"path": "path", "fields": "strs", "headings": "strs"}, frozenset({"path"})),

@@ -130,7 +130,7 @@ def test_misspelt_required_argument_is_unknown_and_missing(tmp_path):
     path, text = write_pack(tmp_path / "rules", rule("r1", check))
     unknown, missing = sorted(load_errors(path.parent), key=lambda d: d.line, reverse=True)
     expect(unknown, path, line_of(text, "dayz:"), "`within_days` has no argument `dayz`", hint="did you mean `days`?")
-    expect(missing, path, line_of(text, "within_days:"), "`within_days` needs the argument `days`")
+    expect(missing, path, line_of(text, "within_days:"), "`within_days` needs at least one of `days`, `days_from`")
 
 
 @pytest.mark.parametrize(
