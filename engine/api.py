@@ -34,11 +34,19 @@ def check(
 
 
 def gaps(evaluation: Evaluation, fail_on: str) -> list[Result]:
-    """Failing results at or above a severity: the ones that make a CI gate fail."""
+    """Results that make a CI gate fail: fails and blocked results at or above a severity.
+
+    A blocked result counts at its own severity: a major rule that could not
+    run because a minor one failed is a major gap, not a minor one.
+    """
     if fail_on == "never":
         return []
     threshold = SEVERITIES.index(fail_on)
-    return [r for r in evaluation.results if r.status == "fail" and SEVERITIES.index(r.rule.severity) <= threshold]
+    return [
+        r
+        for r in evaluation.results
+        if r.status in ("fail", "blocked") and SEVERITIES.index(r.rule.severity) <= threshold
+    ]
 
 
 __all__ = [

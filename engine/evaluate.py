@@ -94,7 +94,8 @@ class _Waivers:
         matching = [
             w
             for w in self.items
-            if (w.item.get("rule") == rule.id or (not w.item.get("rule") and w.item.get("control") == rule.control))
+            if (w.item.get("granted_on") is None or w.item["granted_on"] <= self.as_of)
+            and (w.item.get("rule") == rule.id or (not w.item.get("rule") and w.item.get("control") == rule.control))
             and (w.item.get("subject") is None or w.item.get("subject") == result.subject)
         ]
         if not matching:
@@ -186,11 +187,14 @@ class Evaluator:
         self.exclusions = _Exclusions(facts)
         self.waivers = _Waivers(facts, as_of)
         self.by_rule: dict[str, dict[str | None, Result]] = {}
+        self._worst: dict[str, Result] = {}  # per rule: the failing result an organization-wide dependent names
 
     # -- applicability ---------------------------------------------------------
 
     def _organization_not_applicable(self, rule: Rule) -> Trace | None:
         roles = self.facts.organization_roles
+        if not rule.in_scope_only:  # the rule looks at systems outside the scope too, so their roles count
+            roles = roles.union(*self.facts.system_roles.values())
         if rule.roles is None or not roles or rule.roles & roles:
             return None
         location = self.facts.manifest.key_location("roles")
@@ -221,17 +225,24 @@ class Evaluator:
     # -- prerequisites -----------------------------------------------------------
 
     def _blocking(self, rule: Rule, subject: str | None) -> Result | None:
+        """The prerequisite result that keeps this rule (for this subject) from running, if any.
+
+        Per subject, only the same subject's result counts: a prerequisite that
+        filtered this subject out does not block it. An organization-wide rule
+        is blocked by any failing subject of a per-subject prerequisite.
+        """
         for required in rule.requires:
             results = self.by_rule.get(required, {})
             if subject is not None and subject in results:
-                candidates = [results[subject]]
+                candidate = results[subject]
             elif None in results:
-                candidates = [results[None]]
+                candidate = results[None]
+            elif subject is None:
+                candidate = self._worst.get(required)
             else:
-                candidates = [results[s] for s in sorted(results, key=str)]
-            for candidate in candidates:
-                if candidate.status in NOT_PASSING:
-                    return candidate
+                candidate = None
+            if candidate is not None and candidate.status in NOT_PASSING:
+                return candidate
         return None
 
     def _blocked(self, rule: Rule, subject: str | None, prerequisite: Result) -> Result:
@@ -241,8 +252,11 @@ class Evaluator:
         ]
         whose = f" for `{prerequisite.subject}`" if prerequisite.subject is not None else ""
         reason = f"blocked: requires `{prerequisite.rule.id}`{whose}, {how}"
-        locations = sorted(prerequisite.trace.locations())
-        location = locations[0] if locations else None
+        leaves = prerequisite.trace.failing_leaves()
+        location = next((leaf.location for leaf in leaves if leaf.location is not None), None)
+        if location is None:
+            locations = sorted(prerequisite.trace.locations())
+            location = locations[0] if locations else None
         trace = Trace("requires", False, reason, prerequisite.rule.id, prerequisite.status, location, "pass")
         return Result(rule, subject, "blocked", reason, trace, root_cause=root)
 
@@ -265,11 +279,17 @@ class Evaluator:
     def _subject_rule(self, rule: Rule) -> list[Result]:
         each = rule.for_each
         found = resolve(each.path, self.context)
-        selected = list(select(found, each.name, each.where, self.context)) if isinstance(found.value, list) else []
+        is_list = isinstance(found.value, list)
+        selected = list(select(found, each.name, each.where, self.context)) if is_list else []
         if not selected:
             which = "matching " if each.where is not None else ""
-            stop = found.note or f"no {which}entries in `{found.path}`"
-            if each.allow_empty:
+            if found.missing or found.value is None:
+                stop = found.note or f"`{found.path}` is missing"
+            elif not is_list:
+                stop = f"`{found.path}` is not a list"
+            else:
+                stop = f"no {which}entries in `{found.path}`"
+            if each.allow_empty and is_list:  # empty is not missing: a misspelt path never becomes "nothing to check"
                 trace = Trace(
                     "for_each", True, f"nothing to check: {stop}{at(found.location)}", found.path, 0, found.location
                 )
@@ -324,6 +344,9 @@ class Evaluator:
             rule = self.ruleset.rules[rule_id]
             produced = self._evaluate_rule(rule)
             self.by_rule[rule_id] = {r.subject: r for r in produced}
+            failing = [r for r in produced if r.status in NOT_PASSING]
+            if failing:
+                self._worst[rule_id] = min(failing, key=lambda r: (r.status != "fail", r.subject or ""))
             results.extend(produced)
         rank = {rule_id: i for i, rule_id in enumerate(self.ruleset.order)}
         results.sort(key=lambda r: (rank[r.rule.id], r.subject is not None, r.subject or ""))

@@ -49,8 +49,9 @@ class Operator:
 
 
 def _fail_missing(op: str, found: Found, expected: object = None) -> Trace:
+    """A fail for want of data: `unknown`, so that `not` cannot turn it into a pass."""
     note = found.note or f"`{found.path}` is not recorded"
-    return Trace(op, False, f"{note}{at(found.location)}", found.path, None, found.location, expected)
+    return Trace(op, False, f"{note}{at(found.location)}", found.path, None, found.location, expected, unknown=True)
 
 
 # ---- logic -------------------------------------------------------------------
@@ -60,7 +61,8 @@ def op_all(args: dict, ctx: Context) -> Trace:
     children = tuple(p.evaluate(ctx) for p in args["of"])
     failed = [c for c in children if not c.passed]
     if failed:
-        return Trace("all", False, "; ".join(c.reason for c in failed), children=children)
+        unknown = all(c.unknown for c in failed)
+        return Trace("all", False, "; ".join(c.reason for c in failed), children=children, unknown=unknown)
     return Trace("all", True, "; ".join(c.reason for c in children), children=children)
 
 
@@ -70,11 +72,15 @@ def op_any(args: dict, ctx: Context) -> Trace:
     if passed:
         return Trace("any", True, passed[0].reason, children=children)
     reasons = "; or ".join(c.reason for c in children)
-    return Trace("any", False, f"none of {len(children)} alternatives holds: {reasons}", children=children)
+    unknown = any(c.unknown for c in children)
+    reason = f"none of {len(children)} alternatives holds: {reasons}"
+    return Trace("any", False, reason, children=children, unknown=unknown)
 
 
 def op_not(args: dict, ctx: Context) -> Trace:
     child = args["of"].evaluate(ctx)
+    if child.unknown:  # missing data is not evidence that something is absent or false
+        return Trace("not", False, f"cannot be judged: {child.reason}", children=(child,), unknown=True)
     verdict = "does not hold, as required" if not child.passed else "holds, but must not"
     return Trace("not", not child.passed, f"{verdict}: {child.reason}", children=(child,))
 
@@ -89,8 +95,11 @@ def op_exists(args: dict, ctx: Context) -> Trace:
         reason = f"`{document.path}` does not exist (named at {document.referenced_at})"
         return Trace("exists", False, reason, found.path, document.path, document.referenced_at, "a recorded value")
     if found.is_empty():
-        if found.missing or found.note:
-            return _fail_missing("exists", found, "a recorded value")
+        if found.missing or found.note:  # absence is exactly what `exists` judges: a definite fail, not unknown
+            note = found.note or f"`{found.path}` is not recorded"
+            return Trace(
+                "exists", False, f"{note}{at(found.location)}", found.path, None, found.location, "a recorded value"
+            )
         return Trace(
             "exists",
             False,
@@ -188,34 +197,28 @@ def op_matches(args: dict, ctx: Context) -> Trace:
 
 
 def _collection(op: str, args: dict, ctx: Context) -> tuple[Found, Trace | None]:
-    """The collection to quantify over, or the fail that says nothing was recorded."""
+    """The list to quantify over, or the fail that says nothing was recorded.
+
+    A missing collection, or a value that is not a list, is never "empty":
+    it fails whatever `allow_empty` says, so a misspelt path cannot pass.
+    """
     found = resolve(args["in"], ctx)
     if found.missing or found.value is None:
-        return found, Trace(
-            op,
-            False,
-            f"nothing recorded: {found.note or f'`{found.path}` is missing'}{at(found.location)}",
-            found.path,
-            None,
-            found.location,
-        )
+        note = found.note or f"`{found.path}` is missing"
+        reason = f"nothing recorded: {note}{at(found.location)}"
+        return found, Trace(op, False, reason, found.path, None, found.location, unknown=True)
     if not isinstance(found.value, list):
-        return found, Trace(
-            op,
-            False,
-            f"`{found.path}` is {show(found.value)}, not a list{at(found.location)}",
-            found.path,
-            found.value,
-            found.location,
-        )
+        reason = f"`{found.path}` is {show(found.value)}, not a list{at(found.location)}"
+        return found, Trace(op, False, reason, found.path, found.value, found.location, unknown=True)
     return found, None
 
 
-def select(found: Found, name: str, where: Predicate | None, ctx: Context):
+def select(found: Found, name: str, where: Predicate | None, ctx: Context, rejected: list | None = None):
     """Items of a collection that pass `where`, each with the context that binds it.
 
     Shared by every quantifier and by a rule's `for_each`, so filtering means
-    the same everywhere.
+    the same everywhere. Items the filter turns away go to `rejected`, so a
+    failing quantifier can say why an entry did not count.
     """
     for item, location, label in items_of(found, _join_candidates(found, name, where, ctx)):
         bound = ctx.bind(name, Found(f"{found.path}[{label}]", item, location))
@@ -225,6 +228,18 @@ def select(found: Found, name: str, where: Predicate | None, ctx: Context):
         verdict = where.evaluate(bound)
         if verdict.passed:
             yield bound, label, location, verdict
+        elif rejected is not None:
+            rejected.append(_labelled(verdict, label))
+
+
+def _filtered(rejected: list[Trace]) -> tuple[Trace, ...]:
+    """A trace node listing entries the `where` filter turned away, with the reason for each."""
+    if not rejected:
+        return ()
+    shown_items = "; ".join(f"{t.item}: {t.reason}" for t in rejected[:5])
+    more = f" (and {len(rejected) - 5} more)" if len(rejected) > 5 else ""
+    reason = f"{len(rejected)} entries did not match the filter: {shown_items}{more}"
+    return (Trace("where", True, reason, children=tuple(rejected[:20])),)
 
 
 def _join_key(value: object) -> tuple | None:
@@ -281,19 +296,11 @@ def op_count(args: dict, ctx: Context) -> Trace:
     found, problem = _collection("count", args, ctx)
     low, high = args.get("min"), args.get("max")
     expected = {"min": low, "max": high}
-    if problem is not None and not args.get("allow_empty"):
+    if problem is not None:
+        problem.expected = expected
         return problem
-    if problem is None and not found.value and not args.get("allow_empty"):
-        return Trace(
-            "count",
-            False,
-            f"nothing recorded: `{found.path}` is empty{at(found.location)}",
-            found.path,
-            0,
-            found.location,
-            expected,
-        )
-    matched = [label for _, label, _, _ in select(found, args["as"], args.get("where"), ctx)] if problem is None else []
+    rejected: list[Trace] = []
+    matched = [label for _, label, _, _ in select(found, args["as"], args.get("where"), ctx, rejected)]
     total = len(matched)
     passed = (low is None or total >= low) and (high is None or total <= high)
     bounds = " and ".join(
@@ -304,30 +311,35 @@ def op_count(args: dict, ctx: Context) -> Trace:
     which = " matching" if args.get("where") is not None else ""
     shown_items = f" ({', '.join(matched[:10])}{', …' if total > 10 else ''})" if matched else ""
     reason = f"{total}{which} in `{found.path}`{shown_items}, expected {bounds}{at(found.location)}"
-    return Trace("count", passed, reason, found.path, total, found.location, expected)
+    children = _filtered(rejected) if not passed else ()
+    return Trace("count", passed, reason, found.path, total, found.location, expected, children=children)
 
 
 def op_every(args: dict, ctx: Context) -> Trace:
     found, problem = _collection("every", args, ctx)
     if problem is not None:
-        if args.get("allow_empty"):
-            return Trace("every", True, f"nothing to check: {problem.reason}", found.path, None, found.location)
         return problem
     children = []
-    for bound, label, _, _ in select(found, args["as"], args.get("where"), ctx):
+    rejected: list[Trace] = []
+    for bound, label, _, _ in select(found, args["as"], args.get("where"), ctx, rejected):
         children.append(_labelled(args["check"].evaluate(bound), label))
     if not children:
         which = "matching " if args.get("where") is not None else ""
         reason = f"no {which}entries in `{found.path}`{at(found.location)}"
         if args.get("allow_empty"):
             return Trace("every", True, f"nothing to check: {reason}", found.path, 0, found.location)
-        return Trace("every", False, f"nothing recorded: {reason}", found.path, 0, found.location)
+        return Trace(
+            "every", False, f"nothing recorded: {reason}", found.path, 0, found.location, children=_filtered(rejected)
+        )
     failed = [c for c in children if not c.passed]
     if failed:
         detail = "; ".join(f"{c.item}: {c.reason}" for c in failed[:5])
         more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
         reason = f"{len(failed)} of {len(children)} in `{found.path}` fail: {detail}{more}"
-        return Trace("every", False, reason, found.path, len(children), found.location, children=tuple(children))
+        unknown = all(c.unknown for c in failed)
+        return Trace(
+            "every", False, reason, found.path, len(children), found.location, children=tuple(children), unknown=unknown
+        )
     return Trace(
         "every",
         True,
@@ -345,7 +357,8 @@ def op_some(args: dict, ctx: Context) -> Trace:
         return problem
     check = args.get("check")
     children = []
-    for bound, label, location, verdict in select(found, args["as"], args.get("where"), ctx):
+    rejected: list[Trace] = []
+    for bound, label, location, verdict in select(found, args["as"], args.get("where"), ctx, rejected):
         trace = check.evaluate(bound) if check is not None else verdict
         if trace is None:
             trace = Trace("item", True, f"`{label}` is recorded{at(location)}", location=location)
@@ -354,24 +367,22 @@ def op_some(args: dict, ctx: Context) -> Trace:
             reason = f"`{label}` in `{found.path}` qualifies: {trace.reason}"
             return Trace("some", True, reason, found.path, label, trace.location or location, children=tuple(children))
     which = "matching " if args.get("where") is not None else ""
+    filtered = _filtered(rejected)
     if not children:
-        return Trace(
-            "some",
-            False,
-            f"nothing recorded: no {which}entry in `{found.path}`{at(found.location)}",
-            found.path,
-            0,
-            found.location,
-        )
+        reason = f"nothing recorded: no {which}entry in `{found.path}`{at(found.location)}"
+        return Trace("some", False, reason, found.path, 0, found.location, children=filtered)
     detail = "; ".join(f"{c.item}: {c.reason}" for c in children[:5])
+    reason = f"none of {len(children)} {which}entries in `{found.path}` qualifies: {detail}"
+    unknown = any(c.unknown for c in children)
     return Trace(
         "some",
         False,
-        f"none of {len(children)} {which}entries in `{found.path}` qualifies: {detail}",
+        reason,
         found.path,
         len(children),
         found.location,
-        children=tuple(children),
+        children=(*children, *filtered),
+        unknown=unknown,
     )
 
 
@@ -560,7 +571,9 @@ def op_attested(args: dict, ctx: Context) -> Trace:
             reason = f"`{statement}` was attested by {signer}, but a signer in role {', '.join(roles)} is required"
             return Trace("attested", False, reason, "attestations", item.get("role"), loc, expected)
         candidates = in_role
-    item, loc = max(candidates, key=lambda pair: pair[0].get("signed_on") or dt.date.min)
+    # the newest attestation signed by the as-of date: a later one cannot count yet, nor hide an earlier one
+    dated = [(i, loc) for i, loc in candidates if type(i.get("signed_on")) is dt.date and i["signed_on"] <= ctx.as_of]
+    item, loc = max(dated or candidates, key=lambda pair: (pair[0].get("signed_on") or dt.date.min, pair[0]["id"]))
     signed = item.get("signed_on")
     who = f"{show(item.get('signer'))} ({item.get('role')})"
     if type(signed) is not dt.date:
@@ -623,7 +636,7 @@ OPERATORS: dict[str, Operator] = {
         Operator(
             "count",
             op_count,
-            {**_QUANTIFIER, "min": "int", "max": "int", "allow_empty": "bool"},
+            {**_QUANTIFIER, "min": "int", "max": "int"},
             frozenset({"in"}),
             at_least_one=(frozenset({"min", "max"}),),
         ),

@@ -24,6 +24,7 @@ class Trace:
     expected: object = None
     item: str | None = None
     children: tuple[Trace, ...] = ()
+    unknown: bool = False  # failed for want of data, not because the data says no
 
     def failing_leaves(self) -> list[Trace]:
         """The innermost failing predicates, where a fail's real cause is stated."""

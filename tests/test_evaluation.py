@@ -296,9 +296,19 @@ def test_for_each_may_allow_an_empty_collection_as_not_applicable(make_repo, mak
   remediation: Communicate incidents.
 """
     )
-    result = run(make_repo(), pack).results[0]
+    declared = {
+        "aims.yaml": with_registers("  incidents: registers/incidents.yaml\n"),
+        "registers/incidents.yaml": "incidents: []\n",
+    }
+    result = run(make_repo(declared), pack).results[0]
     assert result.status == "not_applicable"
-    assert "nothing to check" in result.reason
+    assert "nothing to check: no entries in `incidents` (registers/incidents.yaml:1)" in result.reason
+
+    undeclared = run(make_repo(name="undeclared"), pack).results[
+        0
+    ]  # missing is not empty: allow_empty does not cover it
+    assert undeclared.status == "fail"
+    assert "nothing recorded: register `incidents` is not declared in aims.yaml" in undeclared.reason
 
 
 def test_roll_up_of_controls_and_parents(make_repo, make_pack):

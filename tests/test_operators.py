@@ -362,15 +362,32 @@ EMPTY_ASSESSMENTS = {
 }
 
 
-def test_count_allow_empty_passes_on_an_empty_register(one):
-    result = one("count: {in: impact_assessments, max: 0, allow_empty: true}", EMPTY_ASSESSMENTS)
+def test_count_over_an_empty_register_counts_zero(one):
+    result = one("count: {in: impact_assessments, max: 0}", EMPTY_ASSESSMENTS)
     expect(result, "pass", "count", "0 in `impact_assessments`", location="registers/impact-assessments.yaml:1")
 
 
-def test_count_allow_empty_still_applies_min(one):
-    result = one("count: {in: impact_assessments, min: 1, allow_empty: true}", EMPTY_ASSESSMENTS)
+def test_count_over_an_empty_register_still_applies_min(one):
+    result = one("count: {in: impact_assessments, min: 1}", EMPTY_ASSESSMENTS)
     location = "registers/impact-assessments.yaml:1"
     expect(result, "fail", "count", "0 in `impact_assessments`", "expected at least 1", location=location)
+
+
+def test_count_over_a_missing_register_fails_saying_nothing_recorded(one):
+    result = one("count: {in: impact_assessments, max: 0}")
+    expect(
+        result,
+        "fail",
+        "count",
+        "nothing recorded",
+        "register `impact_assessments` is not declared",
+        location="aims.yaml:9",
+    )
+
+
+def test_not_cannot_turn_missing_data_into_a_pass(one):
+    result = one("not: {equals: {path: documents.ai_policy.stauts, value: retired}}")
+    expect(result, "fail", "not", "cannot be judged", "no `stauts`", location=FRONT)
 
 
 def test_every_passes_when_all_items_pass(one):
@@ -474,12 +491,11 @@ NULL_REGISTER = (
 @pytest.mark.parametrize(
     "check",
     [
-        "count: {in: impact_assessments, min: 0}",
         "every: {in: impact_assessments, check: {exists: item.id}}",
         "some: {in: impact_assessments, check: {exists: item.id}}",
         "some: {in: impact_assessments}",
     ],
-    ids=["count", "every", "some", "some-bare"],
+    ids=["every", "some", "some-bare"],
 )
 @pytest.mark.parametrize(
     ("files", "words", "location"),
