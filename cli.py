@@ -26,9 +26,12 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     from annexa.engine.validation import parse_iso_date
 
     try:
-        return parse_iso_date(value)
+        date = parse_iso_date(value)
     except ValueError:
         raise click.BadParameter(f"`{value}` is not a date as YYYY-MM-DD") from None
+    if not 1900 <= date.year <= 2999:
+        raise click.BadParameter(f"`{value}` is outside the years 1900 to 2999")
+    return date
 
 
 def _reports_errors(command: Callable) -> Callable:

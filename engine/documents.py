@@ -15,7 +15,7 @@ from .errors import Diagnostic, FactsError
 from .located import FactMap, Location
 from .yamlsafe import decode_text, parse_yaml_text
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")  # trailing `#`s are stripped in code, not by backtracking
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -39,7 +39,7 @@ class Document:
 def parse_markdown(data: bytes, source: str, referenced_at: Location) -> Document:
     """Split front matter from body; the front matter keeps its true line numbers."""
     text = decode_text(data, source)
-    lines = text.splitlines()
+    lines = text.replace("\r\n", "\n").split("\n")  # only newlines end lines, as in YAML and in editors
     front: FactMap | None = None
     body_start = 0
     if lines and lines[0].strip() == "---":
@@ -71,7 +71,9 @@ def parse_markdown(data: bytes, source: str, referenced_at: Location) -> Documen
         if not fence:
             match = _HEADING.match(line)
             if match:
-                headings.setdefault(normalize_heading(match.group(2)), number + 1)
+                title = match.group(2).rstrip(" \t").rstrip("#").rstrip(" \t")
+                if title:
+                    headings.setdefault(normalize_heading(title), number + 1)
     return Document(source, True, referenced_at, front, headings)
 
 

@@ -9,6 +9,7 @@ rule author's to fix, the second the organization's.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,6 +52,14 @@ class RulesError(AnnexaInputError):
     """A problem in a rule pack or the catalog."""
 
     kind = "rules"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe_text(text: str) -> str:
+    """User text with control characters escaped, so no fact can drive the terminal it is printed on."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -229,6 +229,8 @@ class _DocumentLoader:
 def _attach_documents(manifest: FactMap, references: list, loader: _DocumentLoader) -> FactMap:
     """Replace every document path with the Document it names, and build `documents`."""
     for container, key, line in references:
+        if not isinstance(container[key], str):
+            continue  # already attached: a YAML alias shares this container with another entry
         source = getattr(container, "source", MANIFEST)
         document = loader.load(container[key], Location(source, line))
         if document is not None:

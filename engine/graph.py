@@ -40,7 +40,7 @@ def build_graph(rules: Iterable, errors: Collector, known_ids: Iterable[str] = (
             start = min(component)
             cycle = [edge[0] for edge in nx.find_cycle(requires.subgraph(component), source=start)]
             spelled = " → ".join(f"`{n}`" for n in [*cycle, cycle[0]])
-            rule = by_id[start]
+            rule = by_id[cycle[0]]
             errors.add(
                 rule.source,
                 rule.requires_line,

@@ -36,7 +36,7 @@ class Operator:
     """An operator's contract: argument kinds, which are required, and its function.
 
     Kinds: path, pred, preds, item_pred (sees the name bound by `as`), name,
-    int, bool, str, strs, regex, literal, literals.
+    int, days (0 to MAX_DAYS), bool, str, strs, regex, literal, literals.
     """
 
     name: str
@@ -406,13 +406,16 @@ def _date(op: str, found: Found) -> tuple[dt.date | None, Trace | None]:
     return value, None
 
 
+MAX_DAYS = 36_500  # a hundred years: any longer limit means "never", and date arithmetic would overflow
+
+
 def _days_limit(args: dict, ctx: Context) -> tuple[int, Trace | None]:
     """The limit in days: from a fact (`days_from`, e.g. a document's review interval) or the fixed `days`."""
     if "days_from" not in args:
         return args["days"], None
     found = resolve(args["days_from"], ctx)
     value = found.value
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DAYS:
         note = Trace(
             "days_from",
             True,
@@ -597,7 +600,7 @@ def op_attested(args: dict, ctx: Context) -> Trace:
             loc,
             expected,
         )
-    until = (signed + dt.timedelta(days=valid_days)).isoformat()
+    until = (signed + dt.timedelta(days=valid_days)).isoformat() if signed.year < 9000 else "9999-12-31"
     if age > valid_days:
         when = f"on {signed.isoformat()} expired on {until} ({valid_days} days)"
         reason = f"attestation of `{statement}` by {who} {when}{at(loc)}"
@@ -647,21 +650,21 @@ OPERATORS: dict[str, Operator] = {
         Operator(
             "within_days",
             op_within_days,
-            {"path": "path", "days": "int", "days_from": "path"},
+            {"path": "path", "days": "days", "days_from": "path"},
             frozenset({"path"}),
             at_least_one=(frozenset({"days", "days_from"}),),
         ),
         Operator(
             "date_order",
             op_date_order,
-            {"earlier": "path", "later": "path", "strict": "bool", "max_days": "int"},
+            {"earlier": "path", "later": "path", "strict": "bool", "max_days": "days"},
             frozenset({"earlier", "later"}),
         ),
         Operator("document", op_document, {"path": "path", "fields": "strs", "headings": "strs"}, frozenset({"path"})),
         Operator(
             "attested",
             op_attested,
-            {"statement": "str", "roles": "strs", "valid_days": "int"},
+            {"statement": "str", "roles": "strs", "valid_days": "days"},
             frozenset({"statement", "valid_days"}),
         ),
     )

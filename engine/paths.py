@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import Diagnostic, FactsError
+from .errors import Diagnostic, FactsError, safe_text
 from .located import Location
 
 
@@ -20,12 +20,19 @@ def resolve_inside(root: Path, relative: str, referenced_at: Location) -> Path:
         raise FactsError(
             [
                 Diagnostic(
-                    referenced_at.file, referenced_at.line, f"path `{relative}` must be relative to the repository root"
+                    referenced_at.file,
+                    referenced_at.line,
+                    f"path `{safe_text(relative)}` must be relative to the repository root",
                 )
             ]
         )
     candidate = root / relative
-    real = Path(os.path.realpath(candidate))
+    try:
+        real = Path(os.path.realpath(candidate))
+        real.exists()  # surfaces errors such as a name too long for the file system
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "invalid path"
+        raise FactsError([Diagnostic(referenced_at.file, referenced_at.line, f"path `{relative}`: {why}")]) from None
     if not real.is_relative_to(root):
         via = " through a symlink" if Path(os.path.normpath(candidate)).is_relative_to(root) else ""
         raise FactsError(

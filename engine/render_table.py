@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from tabulate import tabulate
 
+from .errors import safe_text
 from .evaluate import Evaluation
 from .rollup import roll_up
 
@@ -13,7 +14,7 @@ _WIDTH = 110
 
 
 def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    text = safe_text(" ".join(str(text).split()))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -22,7 +23,7 @@ def render_table(evaluation: Evaluation, report: dict) -> Iterator[str]:
     controls = roll_up(evaluation)
     assessed = [c for c in controls if c.status != "not_assessed"]
     rows = [(c.id, _clip(c.title, 40), c.status.replace("_", " "), _clip(c.reason, _WIDTH)) for c in assessed]
-    yield f"{report['organization']['name']} — ISO/IEC 42001 gap analysis as of {report['as_of']}"
+    yield f"{safe_text(report['organization']['name'])} — ISO/IEC 42001 gap analysis as of {report['as_of']}"
     yield ""
     yield tabulate(rows, headers=("id", "title", "status", "reason"), tablefmt="simple")
     yield ""

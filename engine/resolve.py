@@ -128,5 +128,9 @@ def items_of(found: Found, positions: list[int] | None = None) -> list[tuple[obj
         label = None
         if isinstance(item, dict):
             label = item.get("id") or item.get("control")
+        elif isinstance(item, (str, int, float, dt.date)) and not isinstance(item, bool):
+            label = item.isoformat() if isinstance(item, dt.date) else item
         result.append((item, location, str(label) if label is not None else f"#{index + 1}"))
+    if positions is None and all(not text.startswith("#") for _, _, text in result):
+        result.sort(key=lambda entry: entry[2])  # entries named by id or value: their order in the file is not meaning
     return result

@@ -23,10 +23,10 @@ from .errors import Collector, Diagnostic, FactsError, RulesError, did_you_mean
 from .facts import root_names
 from .graph import build_graph, evaluation_order
 from .located import FactList, FactMap
-from .operators import OPERATORS, Predicate
+from .operators import MAX_DAYS, OPERATORS, Predicate
 from .resolve import CompiledPath
 from .schema_store import compiler
-from .validation import validate
+from .validation import shown, type_name, validate
 from .yamlsafe import read_yaml_file
 
 SEVERITIES = ("major", "minor", "observation")
@@ -163,7 +163,9 @@ class _Compiler:
 
     def path(self, raw: object, line: int, names: frozenset[str], what: str) -> CompiledPath | None:
         if not isinstance(raw, str) or not _PATH.match(raw):
-            self.error(line, f"{what} must be a dotted path such as `documents.ai_policy.approved_on`, found `{raw}`")
+            self.error(
+                line, f"{what} must be a dotted path such as `documents.ai_policy.approved_on`, found {described(raw)}"
+            )
             return None
         head, *rest = raw.split(".")
         if head not in names and head not in self.roots:
@@ -192,17 +194,22 @@ class _Compiler:
             return tuple(compiled), all(p is not None for p in compiled)
         if kind == "int":
             if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-                self.error(line, f"{what} must be a whole number of at least 0, found `{raw}`")
+                self.error(line, f"{what} must be a whole number of at least 0, found {described(raw)}")
+                return None, False
+            return raw, True
+        if kind == "days":
+            if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_DAYS:
+                self.error(line, f"{what} must be a number of days from 0 to {MAX_DAYS}, found {described(raw)}")
                 return None, False
             return raw, True
         if kind == "bool":
             if not isinstance(raw, bool):
-                self.error(line, f"{what} must be true or false, found `{raw}`")
+                self.error(line, f"{what} must be true or false, found {described(raw)}")
                 return None, False
             return raw, True
         if kind == "str":
             if not isinstance(raw, str) or not raw:
-                self.error(line, f"{what} must be text, found `{raw}`")
+                self.error(line, f"{what} must be text, found {described(raw)}")
                 return None, False
             return raw, True
         if kind == "strs":
@@ -230,6 +237,14 @@ class _Compiler:
                 return None, False
             return tuple(raw), True
         raise AssertionError(f"operator signature uses unknown kind {kind!r}")  # pragma: no cover
+
+
+def described(value: object) -> str:
+    """A user value in a message: its kind and its text (`365` given as text reads `text `365``)."""
+    kind = type_name(value)
+    return (
+        f"{'text' if kind == 'string' else kind} {shown(value)}" if not isinstance(value, (dict, list)) else f"a {kind}"
+    )
 
 
 def _rule(raw: FactMap, source: str, pack: str, line: int, catalog: Catalog, errors: Collector) -> Rule | None:

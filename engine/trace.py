@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .errors import safe_text
 from .located import Location
 
 
@@ -54,7 +55,7 @@ def show(value: object) -> str:
         return f"a mapping of {len(value)} keys"
     if isinstance(value, list):
         return f"a list of {len(value)}"
-    text = str(value).replace("\n", " ")
+    text = safe_text(str(value).replace("\n", " "))
     return f"`{text[:80]}…`" if len(text) > 80 else f"`{text}`"
 
 
@@ -71,7 +72,7 @@ def jsonable(value: object) -> object:
     if isinstance(value, dict):
         if len(value) > 20:
             return {"keys": len(value)}
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(value[k]) for k in sorted(value, key=str)}  # key order in a file is not meaning
     if isinstance(value, list):
         if len(value) > 20:
             return {"items": len(value)}

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import did_you_mean
+from .errors import did_you_mean, safe_text
 from .located import FactList, FactMap
 
 ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description", "examples", "default", "$comment"}
@@ -65,6 +65,7 @@ def shown(value: object) -> str:
         text = "null"
     elif isinstance(value, bool):
         text = "true" if value else "false"
+    text = safe_text(text)
     return f"`{text[:60]}{'…' if len(text) > 60 else ''}`"
 
 

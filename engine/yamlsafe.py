@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import math
 import re
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def _nesting_bound(text: str) -> int:
     other lines are counted. Registers full of short flow lists stay cheap;
     anything else falls back to counting the real depth from the event stream.
     """
-    longest = max((len(line) for line in text.splitlines()), default=0)
+    longest = max((len(line) for line in text.split("\n")), default=0)
     openers = text.count("[") + text.count("{")
     return longest + 1 + openers - len(_SIMPLE_FLOW_LINE.findall(text))
 
@@ -166,6 +167,8 @@ class _Builder:
                 node.start_mark.line + self.offset,
                 f"`{node.value}` is not a valid {_TAG_NAMES.get(node.tag, node.tag)}",
             ) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _Problem(node.start_mark.line + self.offset, f"`{node.value}` is not a finite number")
         if isinstance(value, dt.datetime):
             return value.date() if value.time() == dt.time() and value.tzinfo is None else value
         return value
@@ -240,16 +243,18 @@ def parse_yaml_text(text: str, source: str, line_offset: int = 0) -> object:
                 raise _Problem(line + line_offset, f"nesting deeper than {MAX_DEPTH} levels")
         was_enabled = gc.isenabled()
         gc.disable()  # composing and building create millions of small objects; the collector only slows that down
-        loader = _Loader(text)
         try:
-            node = loader.get_single_node()
-            if node is None:
-                return None
-            if "&" in text:
-                _check_aliases(node, line_offset)
-            return _Builder(source, line_offset, loader).build(node)
+            loader = _Loader(text)
+            try:
+                node = loader.get_single_node()
+                if node is None:
+                    return None
+                if "&" in text:
+                    _check_aliases(node, line_offset)
+                return _Builder(source, line_offset, loader).build(node)
+            finally:
+                loader.dispose()
         finally:
-            loader.dispose()
             if was_enabled:
                 gc.enable()
     except _Problem as problem:

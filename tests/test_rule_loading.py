@@ -155,12 +155,12 @@ def test_missing_required_argument(tmp_path, check, operator_line, words):
         (
             "within_days:\n  path: documents.ai_policy.last_reviewed\n  days: ten\n",
             "days: ten",
-            ("`within_days.days` must be a whole number", "`ten`"),
+            ("`within_days.days` must be a number of days from 0 to 36500", "found text `ten`"),
         ),
         (
             'within_days:\n  path: documents.ai_policy.last_reviewed\n  days: "10"\n',
             'days: "10"',
-            ("`within_days.days` must be a whole number", "`10`"),
+            ("`within_days.days` must be a number of days from 0 to 36500", "found text `10`"),
         ),
         ("count:\n  in: ai_systems\n  min: -1\n", "min: -1", ("`count.min` must be a whole number", "`-1`")),
         (
