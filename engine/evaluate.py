@@ -68,17 +68,22 @@ class _Exclusions:
                 if item.get("applicable") is False:
                     self.by_control[item["control"]] = (item, register.item_location(index))
 
-    def result_for(self, rule: Rule) -> tuple[str, Trace] | None:
+    def result_for(self, rule: Rule) -> Trace | None:
+        """The not-applicable trace for a justified exclusion of the rule's control.
+
+        An exclusion without a justification excludes nothing: the control's
+        rules are judged as usual, and the rule for clause 6.1.3 in the
+        built-in pack reports the missing justification once.
+        """
         found = self.by_control.get(rule.control)
         if found is None:
             return None
         item, location = found
-        justification = (item.get("justification") or "").strip()
-        if justification:
-            reason = f"{rule.control} is excluded in the Statement of Applicability: “{justification}”{at(location)}"
-            return "not_applicable", Trace("excluded", True, reason, "soa", justification, location)
-        reason = f"{rule.control} is excluded in the Statement of Applicability without a justification{at(location)}"
-        return "fail", Trace("excluded", False, reason, "soa", None, location, "a justification")
+        justification = " ".join(str(item.get("justification") or "").split())
+        if not justification:
+            return None
+        reason = f"{rule.control} is excluded in the Statement of Applicability: “{justification}”{at(location)}"
+        return Trace("excluded", True, reason, "soa", justification, location)
 
 
 class _Waivers:
@@ -331,8 +336,7 @@ class Evaluator:
     def _evaluate_rule(self, rule: Rule) -> list[Result]:
         excluded = self.exclusions.result_for(rule)
         if excluded is not None:
-            status, trace = excluded
-            return [Result(rule, None, status, trace.reason, trace)]
+            return [Result(rule, None, "not_applicable", excluded.reason, excluded)]
         not_applicable = self._organization_not_applicable(rule)
         if not_applicable is not None:
             return [Result(rule, None, "not_applicable", not_applicable.reason, not_applicable)]

@@ -180,17 +180,21 @@ def test_a_justified_exclusion_makes_the_control_not_applicable_and_quotes_why(m
     assert "registers/soa.yaml:2" in excluded.reason
 
 
-def test_an_exclusion_without_justification_is_a_fail(make_repo, make_pack):
-    repo = make_repo(
-        {
-            "aims.yaml": with_registers("  soa: registers/soa.yaml\n"),
-            "registers/soa.yaml": SOA.format(justification='""'),
-        }
-    )
-    results = by_key(run(repo, make_pack(POLICY_RULES)))
-    result = results[("policy-approved", None)]
-    assert result.status == "fail"
-    assert "excluded in the Statement of Applicability without a justification (registers/soa.yaml:2)" in result.reason
+def test_an_exclusion_without_justification_excludes_nothing_and_is_itself_a_fail(make_repo, make_pack):
+    files = {
+        "aims.yaml": with_registers("  soa: registers/soa.yaml\n"),
+        "registers/soa.yaml": SOA.format(justification='"  "'),
+        "docs/ai-policy.md": DRAFT_POLICY,
+    }
+    results = by_key(run(make_repo(files), make_pack(POLICY_RULES)))
+    judged = results[("policy-approved", None)]
+    assert judged.status == "fail"  # judged as if applicable: the real gap stays visible
+    assert "`documents.ai_policy.status` is not `approved`" in judged.reason
+
+    builtin = by_key(api.check(make_repo(files, name="builtin"), AS_OF))
+    soa_rule = builtin[("6.1.3-soa-exclusions-justified", None)]
+    assert soa_rule.status == "fail"
+    assert "A.2.2" in soa_rule.reason and "registers/soa.yaml:4" in soa_rule.reason
 
 
 WAIVERS = """\
