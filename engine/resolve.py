@@ -8,7 +8,7 @@ file and line, or a note saying exactly where the trail stopped.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .documents import Document
 from .located import FactList, FactMap, Location
@@ -21,6 +21,7 @@ class CompiledPath:
     text: str
     head: str
     rest: tuple[str, ...]
+    shape: object = field(default=None, compare=False)  # the facts schema of what it names, if known
 
 
 @dataclass(slots=True)

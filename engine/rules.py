@@ -26,6 +26,7 @@ from .located import FactList, FactMap
 from .operators import MAX_DAYS, OPERATORS, Predicate
 from .resolve import CompiledPath
 from .schema_store import compiler
+from .shapes import FactShapes
 from .validation import shown, type_name, validate
 from .yamlsafe import read_yaml_file
 
@@ -76,17 +77,23 @@ class RuleSet:
 
 
 class _Compiler:
-    """Checks each operator use against its signature and compiles it."""
+    """Checks each operator use against its signature and compiles it.
+
+    Names in scope map to the schema of what they hold, so a path is checked
+    against the facts schema down to its last step: `documents.ai_policy.stauts`
+    is a load error, never a check that quietly finds nothing.
+    """
 
     def __init__(self, source: str, errors: Collector):
         self.source = source
         self.errors = errors
         self.roots = root_names()
+        self.shapes = FactShapes()
 
     def error(self, line: int, message: str, hint: str | None = None) -> None:
         self.errors.add(self.source, line, message, hint)
 
-    def predicate(self, raw: object, line: int, names: frozenset[str]) -> Predicate | None:
+    def predicate(self, raw: object, line: int, names: dict[str, object]) -> Predicate | None:
         if not isinstance(raw, dict) or len(raw) != 1:
             self.error(
                 line, "a predicate is a mapping with exactly one operator", f"operators: {', '.join(sorted(OPERATORS))}"
@@ -136,12 +143,20 @@ class _Compiler:
         bound = names
         if "as" in operator.signature:
             as_name = raw_args.get("as", "item")
-            if self._name(as_name, arg_lines.get("as", op_line)):
-                bound = names | {as_name}
+            collection = (
+                self.argument("path", raw_args["in"], arg_lines.get("in", op_line), names, f"`{name}.in`")[0]
+                if "in" in raw_args
+                else None
+            )
+            args["in"] = collection
+            ok = ok and ("in" not in raw_args or collection is not None)
+            if self._name(as_name, arg_lines.get("as", op_line), names):
+                item_shape = self.shapes.items(collection.shape) if collection is not None else None
+                bound = {**names, as_name: item_shape}
             args["as"] = as_name
         for arg, raw_value in raw_args.items():
             kind = operator.signature.get(arg)
-            if kind is None or arg == "as":
+            if kind is None or (arg in ("as", "in") and "as" in operator.signature):
                 continue
             arg_line = arg_lines.get(arg, op_line)
             scope = bound if kind == "item_pred" else names
@@ -152,16 +167,19 @@ class _Compiler:
             return None
         return Predicate(operator, args, self.source, op_line)
 
-    def _name(self, value: object, line: int) -> bool:
+    def _name(self, value: object, line: int, names: dict[str, object]) -> bool:
         if not isinstance(value, str) or not _NAME.match(value):
-            self.error(line, f"`as` must be a lowercase name, found `{value}`")
+            self.error(line, f"`as` must be a lowercase name, found {described(value)}")
             return False
         if value in self.roots:
             self.error(line, f"`as: {value}` hides the facts root `{value}`", "choose another name")
             return False
+        if value in names:
+            self.error(line, f"`as: {value}` hides the outer name `{value}`", "choose another name")
+            return False
         return True
 
-    def path(self, raw: object, line: int, names: frozenset[str], what: str) -> CompiledPath | None:
+    def path(self, raw: object, line: int, names: dict[str, object], what: str) -> CompiledPath | None:
         if not isinstance(raw, str) or not _PATH.match(raw):
             self.error(
                 line, f"{what} must be a dotted path such as `documents.ai_policy.approved_on`, found {described(raw)}"
@@ -169,16 +187,28 @@ class _Compiler:
             return None
         head, *rest = raw.split(".")
         if head not in names and head not in self.roots:
-            known = sorted(names | self.roots)
+            known = sorted(set(names) | self.roots)
             self.error(
                 line,
                 f"{what}: path `{raw}` starts with unknown name `{head}`",
                 did_you_mean(head, known) or f"known: {', '.join(known)}",
             )
             return None
-        return CompiledPath(raw, head, tuple(rest))
+        shape = names[head] if head in names else self.shapes.root(head)
+        for depth, part in enumerate(rest):
+            shape, problem = self.shapes.step(shape, part)
+            if problem is not None:
+                walked = ".".join([head, *rest[:depth]])
+                message, choices = problem
+                self.error(
+                    line,
+                    f"{what}: path `{raw}`: `{walked}` {message}",
+                    did_you_mean(part, choices) if choices else None,
+                )
+                return None
+        return CompiledPath(raw, head, tuple(rest), shape)
 
-    def argument(self, kind: str, raw: object, line: int, names: frozenset[str], what: str) -> tuple[object, bool]:
+    def argument(self, kind: str, raw: object, line: int, names: dict[str, object], what: str) -> tuple[object, bool]:
         if kind == "path":
             value = self.path(raw, line, names, what)
             return value, value is not None
@@ -256,15 +286,15 @@ def _rule(raw: FactMap, source: str, pack: str, line: int, catalog: Catalog, err
         errors.add(
             source, raw.key_lines["control"], f"rule `{raw['id']}` names `{control}`, which is not in the catalog", hint
         )
-    names: frozenset[str] = frozenset()
+    names: dict[str, object] = {}
     for_each = None
     raw_each = raw.get("for_each")
     if raw_each is not None:
         each_line = raw.key_lines["for_each"]
         name = raw_each.get("as", "item")
         path = compile_.path(raw_each["in"], raw_each.key_lines.get("in", each_line), names, "`for_each.in`")
-        if compile_._name(name, raw_each.key_lines.get("as", each_line)):
-            names = frozenset({name})
+        if compile_._name(name, raw_each.key_lines.get("as", each_line), names) and path is not None:
+            names = {name: compile_.shapes.items(path.shape)}
         where = None
         if "where" in raw_each:
             where = compile_.predicate(raw_each["where"], raw_each.key_lines["where"], names)

@@ -386,8 +386,8 @@ def test_count_over_a_missing_register_fails_saying_nothing_recorded(one):
 
 
 def test_not_cannot_turn_missing_data_into_a_pass(one):
-    result = one("not: {equals: {path: documents.ai_policy.stauts, value: retired}}")
-    expect(result, "fail", "not", "cannot be judged", "no `stauts`", location=FRONT)
+    result = one("not: {equals: {path: documents.ai_policy.supersedes, value: v1}}")
+    expect(result, "fail", "not", "cannot be judged", "no `supersedes`", location=FRONT)
 
 
 def test_every_passes_when_all_items_pass(one):

@@ -502,3 +502,52 @@ def test_evaluation_order_puts_prerequisites_first_then_catalog_order(tmp_path):
     assert order.index("early") < order.index("middle")
     assert nx.is_directed_acyclic_graph(loaded.graph)
     assert list(loaded.graph.edges) == [("late", "needs-late")]
+
+
+@pytest.mark.parametrize(
+    ("check", "needle", "words", "hint"),
+    [
+        (
+            "equals: {path: documents.ai_policy.stauts, value: approved}",
+            "stauts",
+            "`documents.ai_policy` has no field `stauts`",
+            "did you mean `status`?",
+        ),
+        (
+            "every:\n  in: ai_systems\n  as: system\n  check: {exists: system.ownr}\n",
+            "system.ownr",
+            "`system` has no field `ownr`",
+            "did you mean `owner`?",
+        ),
+        (
+            "exists: ai_systems.owner",
+            "ai_systems.owner",
+            "`ai_systems` is a list; read its entries with `every`, `some` or `count`",
+            None,
+        ),
+        (
+            "exists: organization.name.first",
+            "organization.name.first",
+            "`organization.name` is a single value; it has no field `first`",
+            None,
+        ),
+    ],
+    ids=["front-matter", "bound-item", "into-a-list", "into-a-value"],
+)
+def test_paths_are_checked_against_the_facts_schema_to_their_last_step(tmp_path, check, needle, words, hint):
+    path, text = write_pack(tmp_path / "rules", rule("r1", check))
+    (error,) = load_errors(path.parent)
+    expect(error, path, line_of(text, needle), words, hint=hint)
+
+
+def test_open_places_in_the_schema_accept_any_name(tmp_path):
+    check = "all:\n  - exists: organization.extra.anything.below\n  - exists: documents.any_named_document.owner\n"
+    path, _ = write_pack(tmp_path / "rules", rule("r1", check))
+    assert "r1" in api.load_rules([path.parent], builtin=False).rules
+
+
+def test_an_inner_name_may_not_hide_an_outer_one(tmp_path):
+    check = "some:\n  in: ai_systems\n  as: system\n  check: {exists: system.owner}\n"
+    path, text = write_pack(tmp_path / "rules", rule("r1", check, extra="for_each: {in: ai_systems, as: system}\n"))
+    (error,) = load_errors(path.parent)
+    expect(error, path, line_of(text, "as: system", 2), "`as: system` hides the outer name `system`")
