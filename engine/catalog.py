@@ -8,7 +8,7 @@ what exists, in what order reports list it, and how statuses roll up
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import yaml
@@ -29,11 +29,13 @@ class Catalog:
     entries: dict[str, Entry]
     groups: dict[str, str]  # group id → title, in report order
 
-    def children(self, entry_id: str) -> list[Entry]:
-        return [e for e in self.entries.values() if e.parent == entry_id]
+    @cached_property
+    def _parents(self) -> frozenset[str]:
+        return frozenset(e.parent for e in self.entries.values() if e.parent is not None)
 
     def is_leaf(self, entry_id: str) -> bool:
-        return not any(e.parent == entry_id for e in self.entries.values())
+        """Controls and the sub-clauses nothing else rolls up into; summaries count only these."""
+        return entry_id not in self._parents
 
 
 @cache

@@ -78,6 +78,20 @@ def parse_markdown(data: bytes, source: str, referenced_at: Location) -> Documen
 
 
 def normalize_heading(text: str) -> str:
-    """Headings compare without case, numbering or extra spaces: `2. Scope` is `scope`."""
-    text = re.sub(r"^[0-9.]+\s+", "", text.strip())
-    return " ".join(text.casefold().split())
+    """Headings compare without case, numbering, punctuation or `&`: `2. Roles & duties` is `roles and duties`."""
+    text = re.sub(r"^[0-9.]+\s+", "", text.strip()).casefold().replace("&", " and ")
+    return " ".join(re.sub(r"[^\w\s-]", " ", text).split())  # a hyphen joins: `non-commitments` is one word
+
+
+def find_heading(headings: dict[str, int], wanted: str) -> int | None:
+    """The line of the first heading that is, or contains as whole words, the wanted one.
+
+    `Our commitments` satisfies `Commitments`: a required section may carry a
+    qualifier in its title, and an auditor would accept it.
+    """
+    target = normalize_heading(wanted)
+    if target in headings:
+        return headings[target]
+    pattern = re.compile(rf"(^| ){re.escape(target)}( |$)")
+    lines = [line for heading, line in headings.items() if pattern.search(heading)]
+    return min(lines) if lines else None

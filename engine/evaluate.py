@@ -206,26 +206,29 @@ class Evaluator:
         reason = f"applies to {_role_words(rule.roles)}; the organization is {_role_words(roles)}{at(location)}"
         return Trace("applies", False, reason, "roles", sorted(roles), location, sorted(rule.roles))
 
-    def _subject_not_applicable(self, rule: Rule, subject: str) -> Trace | None:
+    def _subject_not_applicable(self, rule: Rule, subject: str, system: str) -> Trace | None:
+        """Applicability of one subject, judged by the roles and scope of the AI system it belongs to."""
         roles_map: FactMap = self.facts.manifest["roles"]
-        if rule.in_scope_only and subject not in self.facts.in_scope:
+        whose = "" if subject == system else f" (of `{subject}`)"
+        if rule.in_scope_only and system not in self.facts.in_scope:
             scope = self.facts.manifest["scope"]
             location = scope.key_location("systems") if "systems" in scope else scope.location()
-            return Trace(
-                "applies",
-                False,
-                f"AI system `{subject}` is outside the AIMS scope{at(location)}",
-                "scope.systems",
-                subject,
-                location,
-            )
-        roles = self.facts.system_roles.get(subject, frozenset())
+            reason = f"AI system `{system}`{whose} is outside the AIMS scope{at(location)}"
+            return Trace("applies", False, reason, "scope.systems", system, location)
+        roles = self.facts.system_roles.get(system, frozenset())
         if rule.roles is not None and not rule.roles & roles:
-            location = roles_map.key_location(subject)
+            location = roles_map.key_location(system)
             holds = _role_words(roles)
-            reason = f"applies to {_role_words(rule.roles)}; for `{subject}` the organization is {holds}{at(location)}"
-            return Trace("applies", False, reason, f"roles.{subject}", sorted(roles), location, sorted(rule.roles))
+            reason = (
+                f"applies to {_role_words(rule.roles)}; for `{system}`{whose} the organization is {holds}{at(location)}"
+            )
+            return Trace("applies", False, reason, f"roles.{system}", sorted(roles), location, sorted(rule.roles))
         return None
+
+    def _system_of(self, item: object) -> str | None:
+        """The AI system an entry belongs to (an incident's, an assessment's), if it names one."""
+        system = item.get("system") if isinstance(item, dict) else None
+        return system if isinstance(system, str) and system in self.facts.system_roles else None
 
     # -- prerequisites -----------------------------------------------------------
 
@@ -317,8 +320,9 @@ class Evaluator:
         per_system = each.path.head == "ai_systems" and not each.path.rest
         results = []
         for bound, label, location, _ in selected:
-            if per_system:
-                not_applicable = self._subject_not_applicable(rule, label)
+            system = label if per_system else self._system_of(bound.bindings[each.name].value)
+            if system is not None:
+                not_applicable = self._subject_not_applicable(rule, label, system)
                 if not_applicable is not None:
                     results.append(Result(rule, label, "not_applicable", not_applicable.reason, not_applicable))
                     continue

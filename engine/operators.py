@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .documents import Document, normalize_heading
+from .documents import Document, find_heading
 from .resolve import MISSING, CompiledPath, Context, Found, items_of, resolve
 from .trace import Trace, at, show
 
@@ -521,7 +521,7 @@ def op_document(args: dict, ctx: Context) -> Trace:
             Trace("field", ok, f"{reason}{at(location)}", f"{found.path}.{name}", value, location, "a value")
         )
     for heading in args.get("headings", ()):
-        line = document.headings.get(normalize_heading(heading))
+        line = find_heading(document.headings, heading)
         location = document.location() if line is None else type(document.location())(document.path, line)
         ok = line is not None
         reason = f"heading `{heading}` {'found' if ok else 'missing'}{at(location)}"
@@ -532,7 +532,12 @@ def op_document(args: dict, ctx: Context) -> Trace:
         return Trace(
             "document", False, reason, found.path, document.path, document.location(), children=tuple(children)
         )
-    extra = f" with {len(children)} required fields and headings" if children else ""
+    parts = []
+    if args.get("fields"):
+        parts.append("front matter " + ", ".join(f"`{name}`" for name in args["fields"]))
+    if args.get("headings"):
+        parts.append("headings " + ", ".join(f"`{name}`" for name in args["headings"]))
+    extra = f" with {' and '.join(parts)}" if parts else ""
     return Trace(
         "document",
         True,

@@ -72,7 +72,7 @@ def _summary(evaluation: Evaluation, controls: list[ControlStatus]) -> dict:
     catalog = evaluation.ruleset.catalog
     groups = []
     for group_id, title in catalog.groups.items():
-        members = [c for c in controls if c.group == group_id and c.id != group_id]
+        members = [c for c in controls if c.group == group_id and catalog.is_leaf(c.id)]
         results = [r for r in evaluation.results if catalog.entries[r.rule.control].group == group_id]
         groups.append(
             {
@@ -86,7 +86,7 @@ def _summary(evaluation: Evaluation, controls: list[ControlStatus]) -> dict:
     return {
         "results": _counts((r.status for r in evaluation.results), STATUSES),
         "fails_by_severity": _counts((r.rule.severity for r in fails), SEVERITIES),
-        "controls": _counts((c.status for c in controls), CONTROL_STATUSES),
+        "controls": _counts((c.status for c in controls if catalog.is_leaf(c.id)), CONTROL_STATUSES),
         "groups": groups,
     }
 

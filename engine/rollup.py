@@ -16,6 +16,8 @@ from .catalog import Catalog
 from .evaluate import STATUSES, Evaluation, Result
 
 CONTROL_STATUSES = ("implemented", "partial", "not_implemented", "not_applicable", "not_assessed")
+_STATUS_RANK = {"fail": 0, "blocked": 1, "waived": 2}
+_SEVERITY_RANK = {"major": 0, "minor": 1, "observation": 2}
 
 
 @dataclass(slots=True)
@@ -50,7 +52,7 @@ def _judge(results: list[Result]) -> tuple[str, str]:
     gaps = [r for r in applicable if r.status != "pass"]
     if not gaps:
         return "implemented", f"{len(passing)} of {len(applicable)} applicable results pass"
-    first = next((r for r in gaps if r.status == "fail"), gaps[0])
+    first = min(gaps, key=lambda r: (_STATUS_RANK[r.status], _SEVERITY_RANK[r.rule.severity]))
     whose = f" [{first.subject}]" if first.subject is not None else ""
     detail = f"{first.rule.id}{whose}: {first.reason}"
     if passing or any(r.status == "waived" for r in gaps):
@@ -68,6 +70,10 @@ def roll_up(evaluation: Evaluation) -> list[ControlStatus]:
         entry = catalog.entries[entry_id]
         results = [r for member in members for r in by_control.get(member, [])]
         status, reason = _judge(results)
+        leaves = [m for m in members if m != entry_id and catalog.is_leaf(m)]
+        unassessed = [m for m in leaves if m not in by_control]
+        if results and unassessed:
+            reason = f"{reason} (not assessed: {', '.join(unassessed)})"
         counts = Counter(r.status for r in results)
         rules = tuple(sorted({r.rule.id for r in by_control.get(entry_id, [])}))
         statuses.append(

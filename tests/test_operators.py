@@ -724,7 +724,8 @@ def test_date_order_fails_when_a_side_is_missing(one, check):
 
 def test_document_passes_with_its_fields_and_headings(one):
     result = one("document: {path: documents.ai_policy, fields: [owner, approved_on], headings: [Purpose, Scope]}")
-    expect(result, "pass", "document", f"`{POLICY}` exists with 4 required fields and headings")
+    words = f"`{POLICY}` exists with front matter `owner`, `approved_on` and headings `Purpose`, `Scope`"
+    expect(result, "pass", "document", words)
     assert str(result.trace.location) == f"{POLICY}:1"
     places = {str(place) for place in result.trace.locations()}
     assert {OWNER, APPROVED, at(POLICY, AI_POLICY, "# Purpose"), at(POLICY, AI_POLICY, "# Scope")} <= places
@@ -872,3 +873,19 @@ def test_attested_fails_on_a_date_after_the_as_of_date(one):
     files = {**ATTESTED, "registers/attestations.yaml": register}
     result = one("attested: {statement: policy.communicated, valid_days: 365}", files)
     expect(result, "fail", "attested", "dated 2026-12-24, after the as-of date", location=ATTESTATION)
+
+
+@pytest.mark.parametrize(
+    ("heading", "required"),
+    [("## 3. Our commitments", "Commitments"), ("## Roles & responsibilities", "Roles and responsibilities")],
+)
+def test_a_required_heading_may_carry_a_qualifier_or_an_ampersand(one, heading, required):
+    policy = AI_POLICY + f"\n{heading}\n"
+    result = one(f"document: {{path: documents.ai_policy, headings: [{required}]}}", {"docs/ai-policy.md": policy})
+    expect(result, "pass", "document", f"headings `{required}`")
+
+
+def test_a_heading_does_not_match_part_of_a_word(one):
+    policy = AI_POLICY + "\n## Non-commitments\n## Commitmentsx\n"
+    result = one("document: {path: documents.ai_policy, headings: [Commitments]}", {"docs/ai-policy.md": policy})
+    expect(result, "fail", "document", "heading `Commitments` missing")
