@@ -155,6 +155,8 @@ def check(path, as_of, output_format, output, fail_on, rule_dirs, no_builtin_rul
 
     gc.disable()  # a short-lived process building millions of acyclic objects: collection only costs time
     evaluation = api.check(path, as_of, rule_dirs, builtin_rules=not no_builtin_rules)
+    for rule_id, source, replaced in evaluation.ruleset.overrides:
+        click.echo(f"annexa: note: rule `{rule_id}` at {source} replaces the one at {replaced}", err=True)
     report = api.build_report(evaluation)
     if output_format == "json":
         text = api.to_json(report)
@@ -195,7 +197,10 @@ def validate(path, rule_dirs, no_builtin_rules) -> None:
         except AnnexaInputError as exc:
             collected.extend(exc)
     collected.raise_if_any()
-    click.echo(f"rules: {len(ruleset.rules)} rules in {len(ruleset.packs)} packs, no errors")
+    packs = len(ruleset.packs)
+    click.echo(f"rules: {len(ruleset.rules)} rules in {packs} pack{'s' if packs != 1 else ''}, no errors")
+    for rule_id, source, replaced in ruleset.overrides:
+        click.echo(f"note: rule `{rule_id}` at {source} replaces the one at {replaced}")
     if facts is not None:
         items = sum(len(r) for r in facts.registers.values())
         click.echo(f"facts: {facts.organization_name}, {len(facts.registers)} registers, {items} entries, no errors")

@@ -107,6 +107,10 @@ def build_report(evaluation: Evaluation) -> dict:
         "rule_packs": [
             {"pack": pack, "source": source, "rules": count} for pack, source, count in evaluation.ruleset.packs
         ],
+        "rule_overrides": [
+            {"rule": rule_id, "source": source, "replaces": replaced}
+            for rule_id, source, replaced in evaluation.ruleset.overrides
+        ],
         "summary": _summary(evaluation, controls),
         "controls": [
             {

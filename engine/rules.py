@@ -74,6 +74,7 @@ class RuleSet:
     graph: nx.DiGraph
     catalog: Catalog
     packs: tuple[tuple[str, str, int], ...]  # (pack, source, rule count)
+    overrides: tuple[tuple[str, str, str], ...] = ()  # (rule id, where the new one is, where the replaced one was)
 
 
 class _Compiler:
@@ -335,7 +336,10 @@ def _pack_files(directory: Path, errors: Collector) -> list[Path]:
             str(directory), None, "rules directory does not exist" if not directory.exists() else "not a directory"
         )
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files:  # most likely a typo in a CI configuration: never run silently without the intended rules
+        errors.add(str(directory), None, "rules directory holds no rule packs (`*.yaml` or `*.yml` files)")
+    return files
 
 
 @cache
@@ -392,6 +396,7 @@ def load_rules(directories: list[str | os.PathLike[str]] = (), *, builtin: bool 
     rules: dict[str, Rule] = {}
     known_ids: set[str] = set()
     packs: list[tuple[str, str, int]] = []
+    overrides: list[tuple[str, str, str]] = []
     for index, folder in enumerate(folders):
         in_this_folder: dict[str, Rule] = {}
         known: dict[str, str] = {}
@@ -410,6 +415,10 @@ def load_rules(directories: list[str | os.PathLike[str]] = (), *, builtin: bool 
                 continue
             in_this_folder.update((rule.id, rule) for rule in compiled)
             packs.append((data["pack"], source, len(compiled)))
+        for rule_id, rule in sorted(in_this_folder.items()):
+            if rule_id in rules:  # an organization's pack replacing a rule: said in every report
+                old = rules[rule_id]
+                overrides.append((rule_id, f"{rule.source}:{rule.line}", f"{old.source}:{old.line}"))
         rules.update(in_this_folder)
         known_ids.update(known)
     graph = build_graph(rules.values(), errors, known_ids)
@@ -422,4 +431,4 @@ def load_rules(directories: list[str | os.PathLike[str]] = (), *, builtin: bool 
         return (entry.order if entry else 1_000_000, rule_id)
 
     order = tuple(evaluation_order(graph, sort_key))
-    return RuleSet(rules, order, graph, catalog, tuple(packs))
+    return RuleSet(rules, order, graph, catalog, tuple(packs), tuple(overrides))

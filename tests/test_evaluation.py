@@ -345,3 +345,33 @@ def test_every_result_of_the_fixtures_has_a_status_a_reason_and_a_located_trace(
             for location in result["locations"]:
                 assert (fixture / location["file"]).is_file()
                 assert location["line"] >= 1
+
+
+def test_a_rule_replacing_a_built_in_one_is_recorded_in_the_report(make_repo, make_pack, cli):
+    builtin = api.load_rules()
+    original = builtin.rules["a2.2-policy-approved"]
+    pack = make_pack(
+        """\
+- id: a2.2-policy-approved
+  control: A.2.2
+  title: Weaker approval rule
+  severity: observation
+  check: {exists: documents.ai_policy.owner}
+  remediation: Approve it.
+"""
+    )
+    report = api.build_report(api.check(make_repo(), AS_OF, [pack]))
+    (override,) = report["rule_overrides"]
+    assert override["rule"] == "a2.2-policy-approved"
+    assert override["source"] == f"{(pack / 'pack.yaml').as_posix()}:4"
+    assert override["replaces"] == f"{original.source}:{original.line}"
+    result = cli("check", make_repo(name="cli"), "--as-of", "2026-11-28", "--rules", pack, "--format", "json")
+    assert "annexa: note: rule `a2.2-policy-approved`" in result.stderr and "replaces the one at" in result.stderr
+
+
+def test_a_rules_directory_without_packs_is_an_error(make_repo, tmp_path, cli):
+    empty = tmp_path / "empty-rules"
+    empty.mkdir()
+    result = cli("check", make_repo(), "--rules", empty)
+    assert result.exit_code == 2
+    assert "rules directory holds no rule packs" in result.stderr and str(empty) in result.stderr
