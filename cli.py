@@ -163,7 +163,7 @@ def check(path, as_of, output_format, output, fail_on, rule_dirs, no_builtin_rul
     else:
         from annexa.engine.render_table import render_table
 
-        text = "\n".join(render_table(evaluation, report)) + "\n"
+        text = "\n".join(render_table(report)) + "\n"
     if output:
         write_atomically(output, text)
     else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .errors import did_you_mean
 from .facts import Facts, register_names
 from .located import FactMap, Location
 from .operators import select
@@ -32,6 +33,14 @@ class Result:
     trace: Trace
     root_cause: str | None = None  # for blocked results: the rule that failed first
     waiver: str | None = None
+    subject_location: Location | None = None  # where the subject itself is recorded
+
+    def locations(self) -> list[Location]:
+        """Every place the result cites: the subject's own entry and each fact in its trace."""
+        places = self.trace.locations()
+        if self.subject_location is not None:
+            places.add(self.subject_location)
+        return sorted(places)
 
 
 @dataclass(slots=True)
@@ -87,6 +96,8 @@ class _Exclusions:
 
 
 class _Waivers:
+    """Waivers recorded in the facts: they cover fails, never anything else."""
+
     def __init__(self, facts: Facts, as_of: dt.date):
         self.as_of = as_of
         self.items: list[_Waiver] = []
@@ -94,21 +105,27 @@ class _Waivers:
         if register is not None:
             self.items = [_Waiver(item, register.item_location(i)) for i, item in enumerate(register)]
 
+    @staticmethod
+    def _targets(item: FactMap, rule: Rule) -> bool:
+        """A waiver names a rule, or else every rule of a control."""
+        return item.get("rule") == rule.id if item.get("rule") else item.get("control") == rule.control
+
     def apply(self, result: Result) -> None:
         rule = result.rule
         matching = [
             w
             for w in self.items
-            if (w.item.get("granted_on") is None or w.item["granted_on"] <= self.as_of)
-            and (w.item.get("rule") == rule.id or (not w.item.get("rule") and w.item.get("control") == rule.control))
+            if self._targets(w.item, rule)
             and (w.item.get("subject") is None or w.item.get("subject") == result.subject)
+            and (w.item.get("granted_on") is None or w.item["granted_on"] <= self.as_of)
         ]
+        for waiver in matching:
+            waiver.used = True
         if not matching:
             return
         valid = [w for w in matching if w.item["expires_on"] >= self.as_of]
         if valid:
             waiver = min(valid, key=lambda w: w.item["id"])
-            waiver.used = True
             item = waiver.item
             reason = (
                 f"waived by `{item['id']}` until {item['expires_on'].isoformat()} (owner {item['owner']}, "
@@ -120,56 +137,34 @@ class _Waivers:
             result.trace = Trace("waived", True, reason, children=(note, result.trace))
             return
         waiver = max(matching, key=lambda w: (w.item["expires_on"], w.item["id"]))
-        waiver.used = True
         expired = (
             f"waiver `{waiver.item['id']}` expired on {waiver.item['expires_on'].isoformat()}{at(waiver.location)}"
         )
         result.reason = f"{expired}; {result.reason}"
-        note = Trace(
-            "waiver",
-            False,
-            expired,
-            "waivers",
-            waiver.item["id"],
-            waiver.location,
-            f"expires on or after {self.as_of.isoformat()}",
-        )
+        expected = f"expires on or after {self.as_of.isoformat()}"
+        note = Trace("waiver", False, expired, "waivers", waiver.item["id"], waiver.location, expected)
         result.trace = Trace("expired_waiver", False, result.reason, children=(note, result.trace))
 
     def notes(self, ruleset: RuleSet, subjects: dict[str, set[str | None]]) -> list[WaiverNote]:
+        """Waivers that match no rule, no subject, or no failing result: each a likely mistake."""
         notes = []
         for waiver in self.items:
             item = waiver.item
             target = item.get("rule") or item.get("control")
-            rule_ids = [
-                r
-                for r, rule in ruleset.rules.items()
-                if r == item.get("rule") or (not item.get("rule") and rule.control == item.get("control"))
-            ]
+            rule_ids = [r for r, rule in ruleset.rules.items() if self._targets(item, rule)]
+            subject = item.get("subject")
             if not rule_ids:
-                notes.append(
-                    WaiverNote(
-                        item["id"],
-                        waiver.location,
-                        f"waiver `{item['id']}` names `{target}`, which matches no loaded rule",
-                    )
-                )
-            elif item.get("subject") is not None and not any(item["subject"] in subjects.get(r, ()) for r in rule_ids):
-                notes.append(
-                    WaiverNote(
-                        item["id"],
-                        waiver.location,
-                        f"waiver `{item['id']}` names subject `{item['subject']}`, which no result of `{target}` has",
-                    )
-                )
+                hint = did_you_mean(target, [*ruleset.rules, *{r.control for r in ruleset.rules.values()}])
+                note = f"waiver `{item['id']}` names `{target}`, which matches no loaded rule"
+                notes.append(WaiverNote(item["id"], waiver.location, f"{note} ({hint})" if hint else note))
+            elif subject is not None and not any(subject in subjects.get(r, ()) for r in rule_ids):
+                known = [str(s) for r in rule_ids for s in subjects.get(r, ()) if s is not None]
+                hint = did_you_mean(subject, known)
+                note = f"waiver `{item['id']}` names subject `{subject}`, which no result of `{target}` has"
+                notes.append(WaiverNote(item["id"], waiver.location, f"{note} ({hint})" if hint else note))
             elif not waiver.used:
-                notes.append(
-                    WaiverNote(
-                        item["id"],
-                        waiver.location,
-                        f"waiver `{item['id']}` for `{target}` covers nothing: no result of it fails",
-                    )
-                )
+                note = f"waiver `{item['id']}` for `{target}` covers nothing: no result of it fails"
+                notes.append(WaiverNote(item["id"], waiver.location, note))
         return notes
 
 
@@ -320,22 +315,23 @@ class Evaluator:
         per_system = each.path.head == "ai_systems" and not each.path.rest
         results = []
         for bound, label, location, _ in selected:
-            system = label if per_system else self._system_of(bound.bindings[each.name].value)
-            if system is not None:
-                not_applicable = self._subject_not_applicable(rule, label, system)
-                if not_applicable is not None:
-                    results.append(Result(rule, label, "not_applicable", not_applicable.reason, not_applicable))
-                    continue
-            blocker = self._blocking(rule, label)
-            if blocker is not None:
-                results.append(self._blocked(rule, label, blocker))
-                continue
-            result = self._judge(rule, label, bound)
-            result.trace.item = label
-            if result.trace.location is None:
-                result.trace.location = location
+            result = self._subject_result(rule, label, bound, per_system)
+            result.subject_location = location
             results.append(result)
         return results
+
+    def _subject_result(self, rule: Rule, label: str, bound: Context, per_system: bool) -> Result:
+        system = label if per_system else self._system_of(bound.bindings[rule.for_each.name].value)
+        if system is not None:
+            not_applicable = self._subject_not_applicable(rule, label, system)
+            if not_applicable is not None:
+                return Result(rule, label, "not_applicable", not_applicable.reason, not_applicable)
+        blocker = self._blocking(rule, label)
+        if blocker is not None:
+            return self._blocked(rule, label, blocker)
+        result = self._judge(rule, label, bound)
+        result.trace.item = label
+        return result
 
     def _evaluate_rule(self, rule: Rule) -> list[Result]:
         excluded = self.exclusions.result_for(rule)

@@ -21,7 +21,6 @@ from .validation import validate
 from .yamlsafe import read_limited, read_yaml_file
 
 MANIFEST = "aims.yaml"
-ALL_ROLES = ("provider", "producer", "customer", "partner", "subject", "authority")
 
 
 @dataclass
@@ -205,23 +204,22 @@ class _DocumentLoader:
             self.errors.extend(exc)
             return None
         name = os.path.normpath(relative).replace(os.sep, "/")
+        if not real.exists():
+            return Document(name, False, at)  # one per reference, so each gap points at its own reference
         if name in self.cache:
             return self.cache[name]
-        if not real.exists():
-            document = Document(name, False, at)
-        elif not real.is_file():
+        if not real.is_file():
             self.errors.add(at.file, at.line, f"`{relative}` is not a regular file")
             return None
-        else:
-            try:
-                document = parse_markdown(read_limited(real, name), name, at)
-            except FactsError as exc:
-                self.errors.extend(exc)
-                return None
-            if document.front is not None:
-                outcome = validate(self.front_check, document.front, document.front.line, "front_matter")
-                _report(self.errors, name, outcome)
-                self.id_references.extend((name, *reference) for reference in outcome.references)
+        try:
+            document = parse_markdown(read_limited(real, name), name, at)
+        except FactsError as exc:
+            self.errors.extend(exc)
+            return None
+        if document.front is not None:
+            outcome = validate(self.front_check, document.front, document.front.line, "front_matter")
+            _report(self.errors, name, outcome)
+            self.id_references.extend((name, *reference) for reference in outcome.references)
         self.cache[name] = document
         return document
 

@@ -39,8 +39,3 @@ def resolve_inside(root: Path, relative: str, referenced_at: Location) -> Path:
             [Diagnostic(referenced_at.file, referenced_at.line, f"path `{relative}` leads outside the repository{via}")]
         )
     return real
-
-
-def display_name(root: Path, real: Path) -> str:
-    """The name a user sees for a file: relative to the repository root, with forward slashes."""
-    return real.relative_to(root).as_posix()

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from tabulate import tabulate
 
 from .errors import safe_text
-from .evaluate import Evaluation
-from .rollup import roll_up
 
 _WIDTH = 110
 
@@ -18,11 +16,12 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def render_table(evaluation: Evaluation, report: dict) -> Iterator[str]:
-    """Lines of the table, then the summary; rendering is separate from computing."""
-    controls = roll_up(evaluation)
-    assessed = [c for c in controls if c.status != "not_assessed"]
-    rows = [(c.id, _clip(c.title, 40), c.status.replace("_", " "), _clip(c.reason, _WIDTH)) for c in assessed]
+def render_table(report: dict) -> Iterator[str]:
+    """Lines of the table, then the summary: a rendering of the report, nothing recomputed."""
+    assessed = [c for c in report["controls"] if c["status"] != "not_assessed"]
+    rows = [
+        (c["id"], _clip(c["title"], 40), c["status"].replace("_", " "), _clip(c["reason"], _WIDTH)) for c in assessed
+    ]
     yield f"{safe_text(report['organization']['name'])} — ISO/IEC 42001 gap analysis as of {report['as_of']}"
     yield ""
     yield tabulate(rows, headers=("id", "title", "status", "reason"), tablefmt="simple")
@@ -32,6 +31,6 @@ def render_table(evaluation: Evaluation, report: dict) -> Iterator[str]:
     fails = report["summary"]["fails_by_severity"]
     yield "fails by severity: " + ", ".join(f"{n} {s}" for s, n in fails.items())
     counts = report["summary"]["controls"]
-    yield "controls and clauses: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
+    yield "controls and sub-clauses: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
     for note in report["waivers"]:
         yield f"note: {note['note']} ({note['location']['file']}:{note['location']['line']})"

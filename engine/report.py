@@ -14,10 +14,10 @@ from . import __version__
 from .evaluate import STATUSES, Evaluation, Result
 from .located import Location
 from .rollup import CONTROL_STATUSES, ControlStatus, roll_up
+from .rules import SEVERITIES
 from .trace import Trace, jsonable
 
 SCHEMA_VERSION = "1.0.0"
-SEVERITIES = ("major", "minor", "observation")
 
 
 def _location(location: Location) -> dict:
@@ -53,7 +53,7 @@ def result_json(result: Result) -> dict:
         "reason": result.reason,
         "remediation": rule.remediation,
         "evidence": list(rule.evidence),
-        "locations": [_location(loc) for loc in sorted(result.trace.locations())],
+        "locations": [_location(loc) for loc in result.locations()],
         "trace": trace_json(result.trace),
     }
     if result.root_cause is not None:

@@ -218,7 +218,7 @@ def test_table_lists_assessed_controls_and_a_summary(cli, fixture: str) -> None:
     summary = "results: " + ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts.items())
     assert summary in lines
     assert any(line.startswith("fails by severity: ") for line in lines)
-    assert any(line.startswith("controls and clauses: ") for line in lines)
+    assert any(line.startswith("controls and sub-clauses: ") for line in lines)
 
 
 # ---- validate ---------------------------------------------------------------------------------
