@@ -149,15 +149,12 @@ def check(path, as_of, output_format, output, fail_on, rule_dirs, no_builtin_rul
 
     Example: annexa check . --as-of 2026-11-28 --format json -o gaps.json --fail-on major
     """
-    import gc
-
     from annexa.engine import api
 
-    gc.disable()  # a short-lived process building millions of acyclic objects: collection only costs time
     evaluation = api.check(path, as_of, rule_dirs, builtin_rules=not no_builtin_rules)
     for rule_id, source, replaced in evaluation.ruleset.overrides:
         click.echo(f"annexa: note: rule `{rule_id}` at {source} replaces the one at {replaced}", err=True)
-    report = api.build_report(evaluation)
+    report = api.report(evaluation)
     if output_format == "json":
         text = api.to_json(report)
     else:

@@ -43,7 +43,7 @@ GENERATOR_SOURCES = [
     HERE / "documents.py",
     ROOT / "controls" / "catalog.yaml",
 ]
-API_FUNCTIONS = ("check", "build_report", "to_json")
+API_FUNCTIONS = ("check", "report", "to_json")
 
 
 class RunFailed(Exception):
@@ -88,7 +88,7 @@ def child_parse(org: Path, gc_off: bool) -> None:
 def child_api(org: Path, out_json: Path) -> int:
     """The work of `annexa check --format json -o FILE`, through the Python API.
 
-    api.check evaluates; api.build_report and api.to_json are the JSON report,
+    api.check evaluates; api.report and api.to_json are the JSON report,
     so this does what the command does minus click and option parsing.
     """
     import datetime as dt
@@ -96,7 +96,7 @@ def child_api(org: Path, out_json: Path) -> int:
     from annexa.engine import api
 
     evaluation = api.check(org, as_of=dt.date.fromisoformat(AS_OF))
-    out_json.write_text(api.to_json(api.build_report(evaluation)), encoding="utf-8")
+    out_json.write_text(api.to_json(api.report(evaluation)), encoding="utf-8")
     return 0
 
 

@@ -198,16 +198,18 @@ class _DocumentLoader:
         self.id_references: list = []
 
     def load(self, relative: str, at: Location) -> Document | None:
+        name = os.path.normpath(relative).replace(os.sep, "/")
+        if relative in self.cache:  # documents are named many times (per system); resolve and read each once
+            cached = self.cache[relative]
+            return cached if cached.exists else Document(name, False, at)
         try:
             real = resolve_inside(self.root, relative, at)
         except FactsError as exc:
             self.errors.extend(exc)
             return None
-        name = os.path.normpath(relative).replace(os.sep, "/")
         if not real.exists():
-            return Document(name, False, at)  # one per reference, so each gap points at its own reference
-        if name in self.cache:
-            return self.cache[name]
+            self.cache[relative] = Document(name, False, at)
+            return self.cache[relative]  # each later reference gets its own, so each gap points at its reference
         if not real.is_file():
             self.errors.add(at.file, at.line, f"`{relative}` is not a regular file")
             return None
@@ -220,7 +222,7 @@ class _DocumentLoader:
             outcome = validate(self.front_check, document.front, document.front.line, "front_matter")
             _report(self.errors, name, outcome)
             self.id_references.extend((name, *reference) for reference in outcome.references)
-        self.cache[name] = document
+        self.cache[relative] = document
         return document
 
 
