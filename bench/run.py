@@ -214,7 +214,7 @@ def engine_mode(via: str) -> tuple[str | None, str]:
     if not _has_module("annexa"):
         return None, f"the annexa package is not importable from {sys.executable}; run: pip install -e {ROOT}"
     if via in ("auto", "api") and _api_usable():
-        return "api", "Python API (annexa.engine.api: check, build_report, to_json)"
+        return "api", "Python API (annexa.engine.api: check, report, to_json)"
     if via in ("auto", "cli") and _has_module("annexa.cli"):
         return "cli", f"command line ({Path(sys.executable).name} -m annexa.cli check --format json -o FILE)"
     wanted = {"auto": "annexa.engine.api or annexa.cli", "api": "annexa.engine.api", "cli": "annexa.cli"}[via]

@@ -133,12 +133,12 @@ def op_equals(args: dict, ctx: Context) -> Trace:
     found = resolve(args["path"], ctx)
     if "same_as" in args:
         other = resolve(args["same_as"], ctx)
-        if other.missing:
+        if other.missing or other.value is None:  # two unrecorded values are not evidence of agreement
             return _fail_missing("equals", other)
         expected, described = other.value, f"`{other.path}` = {show(other.value)}{at(other.location)}"
     else:
         expected, described = args["value"], show(args["value"])
-    if found.missing:
+    if found.missing or (found.value is None and expected is not None):
         return _fail_missing("equals", found, expected)
     passed = _same(found.value, expected)
     verb = "equals" if passed else "is not"
@@ -149,7 +149,7 @@ def op_equals(args: dict, ctx: Context) -> Trace:
 def op_one_of(args: dict, ctx: Context) -> Trace:
     found = resolve(args["path"], ctx)
     values = args["values"]
-    if found.missing:
+    if found.missing or (found.value is None and None not in values):
         return _fail_missing("one_of", found, values)
     passed = any(_same(found.value, v) for v in values)
     listed = ", ".join(show(v) for v in values)
@@ -168,7 +168,7 @@ def op_one_of(args: dict, ctx: Context) -> Trace:
 def op_matches(args: dict, ctx: Context) -> Trace:
     found = resolve(args["path"], ctx)
     pattern = args["pattern"]
-    if found.missing:
+    if found.missing or found.value is None:
         return _fail_missing("matches", found, pattern.pattern)
     if not isinstance(found.value, str):
         return Trace(

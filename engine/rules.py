@@ -164,6 +164,10 @@ class _Compiler:
             value, good = self.argument(kind, raw_value, arg_line, scope, f"`{name}.{arg}`")
             ok = ok and good
             args[arg] = value
+        low, high = args.get("min"), args.get("max")
+        if isinstance(low, int) and isinstance(high, int) and low > high:
+            self.error(op_line, f"`{name}` can never pass: `min` {low} is above `max` {high}")
+            ok = False
         if not ok:
             return None
         return Predicate(operator, args, self.source, op_line)
@@ -263,8 +267,9 @@ class _Compiler:
                 return None, False
             return raw, True
         if kind == "literals":
-            if not isinstance(raw, list) or not raw or isinstance(raw, dict):
-                self.error(line, f"{what} must be a non-empty list of values")
+            singles = (*_SCALARS, dt.date)
+            if not isinstance(raw, list) or not raw or not all(isinstance(v, singles) for v in raw):
+                self.error(line, f"{what} must be a non-empty list of single values (text, numbers, true/false, dates)")
                 return None, False
             return tuple(raw), True
         raise AssertionError(f"operator signature uses unknown kind {kind!r}")  # pragma: no cover

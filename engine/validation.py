@@ -207,7 +207,7 @@ def _type(compiler: SchemaCompiler, schema: dict) -> Check:
                 return
         scalar = not isinstance(value, (dict, list))
         hint = "quote it to make it a string" if "string" in names and scalar and not converts_date else None
-        found = type_name(value) if not scalar else f"{type_name(value)} {shown(value)}"
+        found = type_name(value) if not scalar or value is None else f"{type_name(value)} {shown(value)}"
         out.error(
             line, f"`{render_path(path)}` must be {article} {wanted}, found {'a ' if not scalar else ''}{found}", hint
         )
@@ -252,7 +252,8 @@ def _properties(compiler: SchemaCompiler, schema: dict) -> Check:
                 sub(value, name, item, item_line, (path, name), out)
             elif closed:
                 where = render_path(path)
-                out.error(item_line, f"unknown key `{name}` in `{where}`", did_you_mean(name, names))
+                hint = did_you_mean(name, names) or (f"known keys: {', '.join(names)}" if len(names) <= 20 else None)
+                out.error(item_line, f"unknown key `{name}` in `{where}`", hint)
             elif extra_check is not None:
                 extra_check(value, name, item, item_line, (path, name), out)
 

@@ -263,7 +263,10 @@ def parse_yaml_text(text: str, source: str, line_offset: int = 0) -> object:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise FactsError([Diagnostic(source, line, f"malformed YAML: {message}")]) from None
+        hint = None
+        if mark is not None and "\t" in (text.split("\n")[mark.line : mark.line + 1] or [""])[0]:
+            hint = "YAML does not allow tabs for indentation; use spaces"
+        raise FactsError([Diagnostic(source, line, f"malformed YAML: {message}", hint)]) from None
     except yaml.YAMLError as exc:
         raise FactsError([Diagnostic(source, None, f"malformed YAML: {exc}")]) from None
     except RecursionError:

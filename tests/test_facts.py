@@ -111,3 +111,18 @@ def test_values_keep_their_file_and_line(make_repo):
     policy = facts.documents["ai_policy"]
     assert str(policy.front.key_location("approved_on")) == "docs/ai-policy.md:6"
     assert policy.headings == {"purpose": 11, "scope": 14}
+
+
+def test_a_tab_in_indentation_gets_a_hint(make_repo):
+    systems = "ai_systems:\n  - id: sys-a\n\tname: A\n"
+    (error,) = load_errors(make_repo({"registers/ai-systems.yaml": systems}))
+    assert error.startswith("registers/ai-systems.yaml:3: malformed YAML")
+    assert error.endswith("(YAML does not allow tabs for indentation; use spaces)")
+
+
+def test_an_unknown_key_without_a_close_match_lists_the_known_ones(make_repo):
+    manifest = MANIFEST.replace("registers:\n", "registers:\n  zzz_register: registers/z.yaml\n")
+    (error,) = load_errors(make_repo({"aims.yaml": manifest}))
+    assert error.startswith(
+        "aims.yaml:10: unknown key `zzz_register` in `aims.yaml.registers` (known keys: ai_systems,"
+    )

@@ -889,3 +889,11 @@ def test_a_heading_does_not_match_part_of_a_word(one):
     policy = AI_POLICY + "\n## Non-commitments\n## Commitmentsx\n"
     result = one("document: {path: documents.ai_policy, headings: [Commitments]}", {"docs/ai-policy.md": policy})
     expect(result, "fail", "document", "heading `Commitments` missing")
+
+
+def test_two_unrecorded_values_are_not_equal(one):
+    policy = AI_POLICY.replace("status: approved\n", "status: approved\nextra: {a: null, b: null}\n")
+    check = "equals: {path: documents.ai_policy.extra.a, same_as: documents.ai_policy.extra.b}"
+    result = one(check, {"docs/ai-policy.md": policy})
+    expect(result, "fail", "equals", "is empty")
+    assert result.trace.unknown

@@ -551,3 +551,17 @@ def test_an_inner_name_may_not_hide_an_outer_one(tmp_path):
     path, text = write_pack(tmp_path / "rules", rule("r1", check, extra="for_each: {in: ai_systems, as: system}\n"))
     (error,) = load_errors(path.parent)
     expect(error, path, line_of(text, "as: system", 2), "`as: system` hides the outer name `system`")
+
+
+def test_a_count_that_can_never_pass_is_a_load_error(tmp_path):
+    path, text = write_pack(tmp_path / "rules", rule("r1", "count: {in: ai_systems, min: 5, max: 1}"))
+    (error,) = load_errors(path.parent)
+    expect(error, path, line_of(text, "count:"), "`count` can never pass: `min` 5 is above `max` 1")
+
+
+def test_listed_values_must_be_single_values(tmp_path):
+    path, text = write_pack(
+        tmp_path / "rules", rule("r1", "one_of: {path: documents.ai_policy.status, values: [[a], {b: 1}]}")
+    )
+    (error,) = load_errors(path.parent)
+    expect(error, path, line_of(text, "one_of:"), "`one_of.values` must be a non-empty list of single values")
