@@ -35,6 +35,22 @@ class Result:
     waiver: str | None = None
     subject_location: Location | None = None  # where the subject itself is recorded
 
+    def primary_location(self) -> Location | None:
+        """The one place to point at: where a fail's cause is, else the subject's entry, else the first fact."""
+        if self.status in ("fail", "waived", "blocked"):  # a waived result's own check is its second child
+            for node in (self.trace, *self.trace.children):
+                for leaf in node.failing_leaves():
+                    if leaf.op in ("count", "some", "every") and self.subject_location is not None:
+                        return self.subject_location  # nothing matched this subject: point at the subject
+                    if leaf.location is not None:
+                        return leaf.location
+        if self.trace.location is not None and self.status != "pass":
+            return self.trace.location
+        if self.subject_location is not None:
+            return self.subject_location
+        places = self.locations()
+        return places[0] if places else None
+
     def locations(self) -> list[Location]:
         """Every place the result cites: the subject's own entry and each fact in its trace."""
         places = self.trace.locations()

@@ -53,6 +53,7 @@ def result_json(result: Result) -> dict:
         "reason": result.reason,
         "remediation": rule.remediation,
         "evidence": list(rule.evidence),
+        "location": _location(result.primary_location()),
         "locations": [_location(loc) for loc in result.locations()],
         "trace": trace_json(result.trace),
     }
