@@ -271,11 +271,7 @@ class Evaluator:
         ]
         whose = f" for `{prerequisite.subject}`" if prerequisite.subject is not None else ""
         reason = f"blocked: requires `{prerequisite.rule.id}`{whose}, {how}"
-        leaves = prerequisite.trace.failing_leaves()
-        location = next((leaf.location for leaf in leaves if leaf.location is not None), None)
-        if location is None:
-            locations = sorted(prerequisite.trace.locations())
-            location = locations[0] if locations else None
+        location = prerequisite.primary_location()
         trace = Trace("requires", False, reason, prerequisite.rule.id, prerequisite.status, location, "pass")
         return Result(rule, subject, "blocked", reason, trace, root_cause=root)
 
