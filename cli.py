@@ -126,46 +126,101 @@ def main() -> None:
     """
 
 
-@main.command()
-@click.argument("path", type=click.Path())
-@click.option(
-    "--as-of", callback=_parse_date, metavar="YYYY-MM-DD", help="Judge dates as of this day (default: today)."
-)
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option(
-    "-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of standard output."
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["major", "minor", "observation", "never"]),
-    default="observation",
-    show_default=True,
-    help="Exit 1 when a result fails at this severity or above.",
-)
-@rules_options
-@_reports_errors
-def check(path, as_of, output_format, output, fail_on, rule_dirs, no_builtin_rules) -> None:
-    """Check the governance repository at PATH against the rules.
+# Output formats: the module and function that render a report dict (imported only when used).
+RENDERERS = {
+    "table": ("annexa.engine.render_table", "render_table_text"),
+    "json": ("annexa.engine.report", "to_json"),
+    "markdown": ("annexa.engine.render_markdown", "render_markdown"),
+    "csv": ("annexa.engine.render_csv", "render_csv"),
+    "html": ("annexa.engine.render_html", "render_html"),
+    "sarif": ("annexa.engine.render_sarif", "render_sarif"),
+    "junit": ("annexa.engine.render_junit", "render_junit"),
+}
+FAIL_ON = ("major", "minor", "observation", "new", "never")
 
-    Example: annexa check . --as-of 2026-11-28 --format json -o gaps.json --fail-on major
-    """
-    from annexa.engine import api
 
-    evaluation = api.check(path, as_of, rule_dirs, builtin_rules=not no_builtin_rules)
-    for rule_id, source, replaced in evaluation.ruleset.overrides:
-        click.echo(f"annexa: note: rule `{rule_id}` at {source} replaces the one at {replaced}", err=True)
-    report = api.report(evaluation)
-    if output_format == "json":
-        text = api.to_json(report)
-    else:
-        from annexa.engine.render_table import render_table
+def render(output_format: str, report: dict) -> str:
+    import importlib
 
-        text = "\n".join(render_table(report)) + "\n"
+    module, function = RENDERERS[output_format]
+    return getattr(importlib.import_module(module), function)(report)
+
+
+def emit(text: str, output: str | None) -> None:
     if output:
         write_atomically(output, text)
     else:
         click.echo(text, nl=False)
-    sys.exit(EXIT_GAPS if api.gaps(evaluation, fail_on) else 0)
+
+
+as_of_option = click.option(
+    "--as-of", callback=_parse_date, metavar="YYYY-MM-DD", help="Judge dates as of this day (default: today)."
+)
+output_option = click.option(
+    "-o", "--output", metavar="FILE", help="Write to FILE (atomically: all or nothing) instead of standard output."
+)
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@as_of_option
+@click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="table", show_default=True)
+@output_option
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="observation",
+    show_default=True,
+    help="Exit 1 for a failing or blocked result at this severity or above; `new`: only for gaps the baseline lacks.",
+)
+@click.option(
+    "--baseline", metavar="FILE", help="An earlier JSON report: mark each gap new or unchanged, list the fixed."
+)
+@rules_options
+@_reports_errors
+def check(path, as_of, output_format, output, fail_on, baseline, rule_dirs, no_builtin_rules) -> None:
+    """Check the governance repository at PATH against the rules.
+
+    Example: annexa check . --as-of 2026-11-28 --format sarif -o annexa.sarif --baseline main.json --fail-on new
+    """
+    if fail_on == "new" and not baseline:
+        raise click.UsageError("`--fail-on new` needs `--baseline FILE`, the report to compare with")
+    from annexa.engine import api
+
+    earlier = api.load_baseline(baseline) if baseline else None
+    evaluation = api.check(path, as_of, rule_dirs, builtin_rules=not no_builtin_rules)
+    for rule_id, source, replaced in evaluation.ruleset.overrides:
+        click.echo(f"annexa: note: rule `{rule_id}` at {source} replaces the one at {replaced}", err=True)
+    report = api.report(evaluation)
+    if earlier is not None:
+        report["baseline"] = api.compare(report, earlier, baseline)
+    emit(render(output_format, report), output)
+    if fail_on == "new":
+        failing = [r for r in report["results"] if r.get("baseline_state") == "new" and r["enforced"]]
+    else:
+        failing = api.gaps(evaluation, fail_on)
+    sys.exit(EXIT_GAPS if failing else 0)
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@as_of_option
+@click.option(
+    "--format", "output_format", type=click.Choice(["markdown", "csv", "json"]), default="markdown", show_default=True
+)
+@output_option
+@rules_options
+@_reports_errors
+def soa(path, as_of, output_format, output, rule_dirs, no_builtin_rules) -> None:
+    """Write the Statement of Applicability: the 38 Annex A controls, applicable or excluded, and why.
+
+    Example: annexa soa . --as-of 2026-11-28 --format markdown -o soa.md
+    """
+    from annexa.engine import api
+    from annexa.engine.soa import build_soa, render_soa
+
+    evaluation = api.check(path, as_of, rule_dirs, builtin_rules=not no_builtin_rules)
+    emit(render_soa(build_soa(evaluation), output_format), output)
 
 
 @main.command()

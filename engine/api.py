@@ -13,6 +13,7 @@ import os
 from collections.abc import Sequence
 from contextlib import contextmanager
 
+from .baseline import compare, load_baseline
 from .errors import AnnexaInputError, Diagnostic, FactsError, RulesError
 from .evaluate import STATUSES, Evaluation, Result, evaluate
 from .facts import Facts, load_facts
@@ -71,7 +72,7 @@ def gaps(evaluation: Evaluation, fail_on: str) -> list[Result]:
     return [
         r
         for r in evaluation.results
-        if r.status in ("fail", "blocked") and SEVERITIES.index(r.rule.severity) <= threshold
+        if r.status in ("fail", "blocked") and r.enforced and SEVERITIES.index(r.rule.severity) <= threshold
     ]
 
 
@@ -90,8 +91,10 @@ __all__ = [
     "RulesError",
     "build_report",
     "check",
+    "compare",
     "evaluate",
     "gaps",
+    "load_baseline",
     "load_facts",
     "load_rules",
     "roll_up",

@@ -34,6 +34,7 @@ class Result:
     root_cause: str | None = None  # for blocked results: the rule that failed first
     waiver: str | None = None
     subject_location: Location | None = None  # where the subject itself is recorded
+    enforced: bool = True  # false for a fail of a rule not yet in force (or blocked only by one): a warning
 
     def primary_location(self) -> Location | None:
         """The one place to point at: where a fail's cause is, else the subject's entry, else the first fact."""
@@ -273,7 +274,8 @@ class Evaluator:
         reason = f"blocked: requires `{prerequisite.rule.id}`{whose}, {how}"
         location = prerequisite.primary_location()
         trace = Trace("requires", False, reason, prerequisite.rule.id, prerequisite.status, location, "pass")
-        return Result(rule, subject, "blocked", reason, trace, root_cause=root)
+        enforced = prerequisite.enforced and rule.enforced_on(self.as_of)
+        return Result(rule, subject, "blocked", reason, trace, root_cause=root, enforced=enforced)
 
     # -- evaluation ----------------------------------------------------------------
 
@@ -281,8 +283,15 @@ class Evaluator:
         trace = rule.check.evaluate(ctx)
         if trace.passed:
             return Result(rule, subject, "pass", trace.reason, trace)
-        result = Result(rule, subject, "fail", trace.reason, trace)
+        return self._failed(Result(rule, subject, "fail", trace.reason, trace))
+
+    def _failed(self, result: Result) -> Result:
+        """Every fail passes here: a waiver may cover it, and a rule not yet in force makes it a warning."""
         self.waivers.apply(result)
+        rule = result.rule
+        if result.status == "fail" and not rule.enforced_on(self.as_of):
+            result.enforced = False
+            result.reason = f"not enforced until {rule.effective_on.isoformat()}: {result.reason}"
         return result
 
     def _org_rule(self, rule: Rule) -> list[Result]:
@@ -321,9 +330,7 @@ class Evaluator:
                 found.location,
                 "at least one entry",
             )
-            result = Result(rule, None, "fail", trace.reason, trace)
-            self.waivers.apply(result)
-            return [result]
+            return [self._failed(Result(rule, None, "fail", trace.reason, trace))]
         per_system = each.path.head == "ai_systems" and not each.path.rest
         results = []
         for bound, label, location, _ in selected:

@@ -34,3 +34,15 @@ def render_table(report: dict) -> Iterator[str]:
     yield "controls and sub-clauses: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
     for note in report["waivers"]:
         yield f"note: {note['note']} ({note['location']['file']}:{note['location']['line']})"
+    baseline = report.get("baseline")
+    if baseline is not None:
+        fixed = len(baseline["fixed"])
+        yield f"against {baseline['source']}: {baseline['new']} new, {baseline['unchanged']} unchanged, {fixed} fixed"
+        for result in report["results"]:
+            if result.get("baseline_state") == "new":
+                whose = f" [{result['subject']}]" if result["subject"] is not None else ""
+                yield f"new: {result['rule']}{whose}: {_clip(result['reason'], _WIDTH)}"
+
+
+def render_table_text(report: dict) -> str:
+    return "\n".join(render_table(report)) + "\n"

@@ -11,6 +11,7 @@ import json
 from collections import Counter
 
 from . import __version__
+from .baseline import fingerprint
 from .evaluate import STATUSES, Evaluation, Result
 from .located import Location
 from .rollup import CONTROL_STATUSES, ControlStatus, roll_up
@@ -44,6 +45,7 @@ def trace_json(trace: Trace) -> dict:
 def result_json(result: Result) -> dict:
     rule = result.rule
     entry: dict = {
+        "fingerprint": fingerprint(rule.id, rule.control, result.subject),
         "rule": rule.id,
         "control": rule.control,
         "title": rule.title,
@@ -57,6 +59,9 @@ def result_json(result: Result) -> dict:
         "locations": [_location(loc) for loc in result.locations()],
         "trace": trace_json(result.trace),
     }
+    entry["enforced"] = result.enforced
+    if rule.effective_on is not None:
+        entry["effective_on"] = rule.effective_on.isoformat()
     if result.root_cause is not None:
         entry["root_cause"] = result.root_cause
     if result.waiver is not None:

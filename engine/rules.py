@@ -61,6 +61,11 @@ class Rule:
     source: str
     line: int
     requires_line: int
+    effective_on: dt.date | None = None
+
+    def enforced_on(self, as_of: dt.date) -> bool:
+        """Whether the rule's fails count in the CI gate on that date."""
+        return self.effective_on is None or as_of >= self.effective_on
 
     @property
     def per_subject(self) -> bool:
@@ -328,6 +333,7 @@ def _rule(raw: FactMap, source: str, pack: str, line: int, catalog: Catalog, err
         source=source,
         line=line,
         requires_line=raw.key_lines.get("requires", line),
+        effective_on=raw.get("effective_on"),
     )
 
 

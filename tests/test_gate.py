@@ -1,0 +1,116 @@
+"""The CI gate: baselines matched by fingerprint, `--fail-on new`, rules not yet in force."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from annexa.engine import api
+from annexa.engine.baseline import fingerprint
+
+from conftest import AS_OF, FIXTURES
+
+
+def test_a_report_compared_with_itself_has_nothing_new(tmp_path, cli):
+    report = tmp_path / "main.json"
+    first = cli("check", FIXTURES / "harbor-logistics", "--as-of", "2026-11-28", "--format", "json", "-o", report)
+    assert first.exit_code == 1
+    again = cli(
+        "check", FIXTURES / "harbor-logistics", "--as-of", "2026-11-28", "--baseline", report, "--fail-on", "new"
+    )
+    assert again.exit_code == 0, again.stdout
+    assert f"against {report}: 0 new, 22 unchanged, 0 fixed" in again.stdout
+
+
+def test_one_new_gap_fails_the_gate_and_is_named(tmp_path, cli):
+    repo = shutil.copytree(FIXTURES / "northwind-ai", tmp_path / "repo")
+    report = tmp_path / "main.json"
+    assert cli("check", repo, "--as-of", "2026-11-28", "--format", "json", "-o", report).exit_code == 1
+    policy = repo / "docs" / "ai-policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("status: approved", "status: draft"), encoding="utf-8")
+    result = cli("check", repo, "--as-of", "2026-11-28", "--baseline", report, "--fail-on", "new")
+    assert result.exit_code == 1
+    assert "new: a2.2-policy-approved: " in result.stdout
+    assert "`documents.ai_policy.status` is not `approved`: found `draft`" in result.stdout
+    data = json.loads(cli("check", repo, "--as-of", "2026-11-28", "--baseline", report, "--format", "json").stdout)
+    states = {r["rule"]: r["baseline_state"] for r in data["results"] if "baseline_state" in r}
+    assert states["a2.2-policy-approved"] == "new"
+    assert states["6.1.4-impact-assessment-current"] == "unchanged"
+
+
+def test_fixed_gaps_are_listed(tmp_path, cli):
+    repo = shutil.copytree(FIXTURES / "northwind-ai", tmp_path / "repo")
+    report = tmp_path / "main.json"
+    cli("check", repo, "--as-of", "2026-11-28", "--format", "json", "-o", report)
+    register = repo / "registers" / "ai_systems.yaml"
+    text = register.read_text(encoding="utf-8")
+    register.write_text(
+        text.replace("last_significant_change: 2026-09-15", "last_significant_change: 2025-09-15"), encoding="utf-8"
+    )
+    data = json.loads(cli("check", repo, "--as-of", "2026-11-28", "--baseline", report, "--format", "json").stdout)
+    assert [f["rule"] for f in data["baseline"]["fixed"]] == ["6.1.4-impact-assessment-current"]
+    assert data["baseline"]["new"] == 0
+
+
+def test_fingerprints_do_not_depend_on_lines(tmp_path):
+    repo = shutil.copytree(FIXTURES / "harbor-logistics", tmp_path / "repo")
+    before = api.report(api.check(repo, AS_OF))
+    register = repo / "registers" / "impact_assessments.yaml"
+    register.write_text(
+        "# a comment that moves every line down\n\n" + register.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    after = api.report(api.check(repo, AS_OF))
+    assert [r["fingerprint"] for r in before["results"]] == [r["fingerprint"] for r in after["results"]]
+    assert before["results"] != after["results"]  # the lines did move
+    assert fingerprint("r", "A.2.2", "a") != fingerprint("r", "A.2.2", "b")
+
+
+def test_fail_on_new_needs_a_baseline(cli):
+    result = cli("check", FIXTURES / "northwind-ai", "--fail-on", "new")
+    assert result.exit_code == 2
+    assert "`--fail-on new` needs `--baseline FILE`" in result.stderr
+
+
+def test_a_baseline_that_is_not_a_report_is_bad_input(tmp_path, cli):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"results": 3}', encoding="utf-8")
+    result = cli("check", FIXTURES / "northwind-ai", "--baseline", bad)
+    assert result.exit_code == 2
+    assert f"{bad}: the baseline is not an annexa JSON report" in result.stderr
+    bad.write_text("{not json", encoding="utf-8")
+    result = cli("check", FIXTURES / "northwind-ai", "--baseline", bad)
+    assert result.exit_code == 2 and f"{bad}:1: the baseline is not JSON" in result.stderr
+
+
+NEW_RULE = """\
+- id: policy-has-tags
+  control: A.2.2
+  title: The AI policy is tagged
+  severity: major
+  effective_on: {effective_on}
+  check: {{exists: documents.ai_policy.tags}}
+  remediation: Tag it.
+- id: depends-on-tags
+  control: A.2.3
+  title: Depends on the new rule
+  severity: major
+  requires: [policy-has-tags]
+  check: {{exists: documents.ai_policy.owner}}
+  remediation: None.
+"""
+
+
+def test_a_rule_before_its_effective_date_warns_without_failing_the_gate(make_repo, make_pack, cli):
+    repo = make_repo()
+    pending = make_pack(NEW_RULE.format(effective_on="2027-01-01"), name="pending")
+    result = cli("check", repo, "--as-of", "2026-11-28", "--rules", pending, "--no-builtin-rules", "--format", "json")
+    assert result.exit_code == 0
+    results = {r["rule"]: r for r in json.loads(result.stdout)["results"]}
+    assert results["policy-has-tags"]["status"] == "fail"
+    assert results["policy-has-tags"]["enforced"] is False
+    assert results["policy-has-tags"]["reason"].startswith("not enforced until 2027-01-01: ")
+    assert results["depends-on-tags"]["status"] == "blocked" and results["depends-on-tags"]["enforced"] is False
+
+    in_force = make_pack(NEW_RULE.format(effective_on="2026-11-28"), name="in-force")
+    result = cli("check", repo, "--as-of", "2026-11-28", "--rules", in_force, "--no-builtin-rules")
+    assert result.exit_code == 1
