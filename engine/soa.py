@@ -91,7 +91,7 @@ def _not_applicable_piece(results: list[Result]) -> tuple[str, list[Location]]:
         parts.append(f"{_words(sorted(outside))} {verb} outside the AIMS scope")
     if rule_roles:
         parts.append(f"the rules for this control apply to {', '.join(sorted(rule_roles))}")
-    return "; ".join(parts), sorted(locations)
+    return "; ".join(parts), sorted(locations)  # Location order: file, then line as a number
 
 
 def _applies_piece(results: list[Result], held: set[str]) -> str | None:
@@ -150,26 +150,29 @@ def _decide(
 ) -> tuple[bool, str, str, list[str], str | None]:
     """(applicable, justification, its source, the locations it cites, the flag)."""
     by_role, reasoning, cited = _role_reasoning(results, held)
-    if entry is not None:
-        item, location = entry
-        recorded = _text(item.get("justification"))
-        applicable = item.get("applicable") is not False
-        if recorded:
-            where = item.key_location("justification")
-            return applicable, recorded, "recorded", [str(where)], None
-        if applicable:
-            text = "derived: recorded as applicable, without a justification"
-            text += f"; {reasoning}" if reasoning else ""
-            return True, text, "derived", sorted({str(location), *map(str, cited)}), None
-        # An exclusion without a justification excludes nothing: judged as if no decision were recorded.
-        flag = f"excluded without a justification ({location}); an exclusion needs one, so it excludes nothing"
-        text = "derived: the recorded exclusion has no justification, so it excludes nothing"
-        text += f"; {reasoning}" if reasoning else ""
-        return by_role, text, "derived", sorted({str(location), *map(str, cited)}), flag
-    if not by_role:
-        return False, f"derived: {reasoning}", "derived", [str(c) for c in cited], None
-    text = "derived: no exclusion is recorded" + (f"; {reasoning}" if reasoning else "")
-    return True, text, "derived", [], None
+    more = f"; {reasoning}" if reasoning else ""
+    if entry is None:
+        if not by_role:
+            return False, f"derived: {reasoning}", "derived", [str(c) for c in cited], None
+        return True, f"derived: no exclusion is recorded{more}", "derived", [], None
+    item, location = entry
+    places = [str(place) for place in sorted({location, *cited})]
+    recorded = _text(item.get("justification"))
+    if recorded:
+        return (
+            item.get("applicable") is not False,
+            recorded,
+            "recorded",
+            [str(item.key_location("justification"))],
+            None,
+        )
+    if item.get("applicable") is not False:
+        return True, f"derived: the SoA register records it as applicable{more}", "derived", places, None
+    # An exclusion without a justification excludes nothing: judged as if no decision were recorded.
+    then = "the control is treated as applicable" if by_role else "applicability follows from roles and scope"
+    flag = f"excluded without a justification ({location}); an exclusion without one excludes nothing, so {then}"
+    text = f"derived: the recorded exclusion has no justification, so it excludes nothing{more}"
+    return by_role, text, "derived", places, flag
 
 
 def _evidence(results: list[Result]) -> list[str]:
