@@ -259,6 +259,46 @@ def validate(path, rule_dirs, no_builtin_rules) -> None:
 
 
 @main.command()
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@rules_options
+@_reports_errors
+def controls(output_format, rule_dirs, no_builtin_rules) -> None:
+    """List the catalog: groups, Annex A controls and clauses, with the rules behind each.
+
+    Example: annexa controls --format json
+    """
+    import json
+
+    from tabulate import tabulate
+
+    from annexa.engine.explain import list_controls
+    from annexa.engine.rules import load_rules
+
+    listed = list_controls(load_rules(list(rule_dirs), builtin=not no_builtin_rules))
+    if output_format == "json":
+        click.echo(json.dumps(listed, indent=1, ensure_ascii=False))
+        return
+    rows = [(entry["id"], entry["title"], "" if entry["kind"] == "group" else len(entry["rules"])) for entry in listed]
+    click.echo(tabulate(rows, headers=("id", "title", "rules"), tablefmt="simple"))
+
+
+@main.command()
+@click.argument("entry_id", metavar="ID")
+@rules_options
+@_reports_errors
+def explain(entry_id, rule_dirs, no_builtin_rules) -> None:
+    """Explain a control, a clause or a rule: intent, evidence, checks in plain words, dependencies.
+
+    Example: annexa explain A.2.4
+    """
+    from annexa.engine.explain import explain as explain_lines
+    from annexa.engine.rules import load_rules
+
+    ruleset = load_rules(list(rule_dirs), builtin=not no_builtin_rules)
+    click.echo("\n".join(explain_lines(ruleset, entry_id)))
+
+
+@main.command()
 @click.argument("name", type=click.Choice(["facts", "rules", "report"]))
 @_reports_errors
 def schema(name) -> None:

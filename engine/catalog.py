@@ -7,6 +7,7 @@ what exists, in what order reports list it, and how statuses roll up
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -22,12 +23,37 @@ class Entry:
     group: str  # A.2 … A.10 for controls, the top-level clause 4 … 10 for clauses
     parent: str | None
     order: int
+    intent: str = ""
+    evidence: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    risk_sources: tuple[str, ...] = ()
+    builds_on: tuple[str, ...] = ()
+
+
+def _entry(raw: dict, kind: str, group: str, parent: str | None, order: int) -> Entry:
+    return Entry(
+        raw["id"],
+        raw["title"],
+        kind,
+        group,
+        parent,
+        order,
+        raw.get("intent", ""),
+        tuple(raw.get("evidence", ())),
+        tuple(raw.get("roles", ())),
+        tuple(raw.get("objectives", ())),
+        tuple(raw.get("risk_sources", ())),
+        tuple(raw.get("builds_on", ())),
+    )
 
 
 @dataclass(frozen=True)
 class Catalog:
     entries: dict[str, Entry]
     groups: dict[str, str]  # group id → title, in report order
+    annex_c: dict[str, str]  # C.2.x objectives and C.3.x risk sources → name
+    checksum: str  # sha256 of the catalog file: reports say which catalog judged
 
     @cached_property
     def _parents(self) -> frozenset[str]:
@@ -41,20 +67,17 @@ class Catalog:
 @cache
 def load_catalog() -> Catalog:
     """The built-in catalog (our own data, packaged with annexa)."""
-    text = (resources.files("annexa") / "controls" / "catalog.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=yaml.CSafeLoader)
+    data_bytes = (resources.files("annexa") / "controls" / "catalog.yaml").read_bytes()
+    data = yaml.load(data_bytes.decode("utf-8"), Loader=yaml.CSafeLoader)
     entries: dict[str, Entry] = {}
-    groups: dict[str, str] = {}
-    for group in data["groups"]:
-        groups[group["id"]] = group["title"]
+    groups: dict[str, str] = {group["id"]: group["title"] for group in data["groups"]}
     for control in data["controls"]:
-        entries[control["id"]] = Entry(
-            control["id"], control["title"], "control", control["group"], control["group"], len(entries)
-        )
+        entries[control["id"]] = _entry(control, "control", control["group"], control["group"], len(entries))
     clause_titles = {c["id"]: c["title"] for c in data["clauses"]}
     for clause in data["clauses"]:
         top = clause["id"].split(".")[0]
         if clause["parent"] is None:
             groups[top] = clause_titles[top]
-        entries[clause["id"]] = Entry(clause["id"], clause["title"], "clause", top, clause["parent"], len(entries))
-    return Catalog(entries, groups)
+        entries[clause["id"]] = _entry(clause, "clause", top, clause["parent"], len(entries))
+    annex_c = {item["id"]: item["name"] for item in data.get("annex_c", ())}
+    return Catalog(entries, groups, annex_c, hashlib.sha256(data_bytes).hexdigest())

@@ -110,6 +110,7 @@ def build_report(evaluation: Evaluation) -> dict:
             "ai_systems": len(facts.system_roles),
             "ai_systems_in_scope": len(facts.in_scope),
         },
+        "catalog": {"sha256": evaluation.ruleset.catalog.checksum},
         "rule_packs": [
             {"pack": pack, "source": source, "rules": count} for pack, source, count in evaluation.ruleset.packs
         ],

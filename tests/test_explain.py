@@ -1,0 +1,51 @@
+"""Browsing: `annexa controls` and `annexa explain ID`."""
+
+from __future__ import annotations
+
+import json
+
+from annexa.engine.explain import DESCRIBERS
+from annexa.engine.operators import OPERATORS
+
+
+def test_every_operator_has_plain_words():
+    assert set(DESCRIBERS) == set(OPERATORS)
+
+
+def test_controls_lists_the_whole_catalog_with_rule_counts(cli):
+    result = cli("controls", "--format", "json")
+    assert result.exit_code == 0
+    listed = json.loads(result.stdout)
+    controls = [e for e in listed if e["kind"] == "control"]
+    clauses = [e for e in listed if e["kind"] == "clause"]
+    assert len(controls) == 38 and len(clauses) == 43
+    by_id = {e["id"]: e for e in listed}
+    assert by_id["A.2.2"]["title"] == "AI policy"
+    assert "a2.2-policy-approved" in by_id["A.2.2"]["rules"]
+    table = cli("controls").stdout
+    assert "A.10.4" in table and "Customers" in table
+
+
+def test_explain_a_control_shows_its_rules_in_plain_words(cli):
+    result = cli("explain", "A.2.4")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("A.2.4 — Review of the AI policy (Annex A control, group A.2")
+    assert "a2.4-policy-reviewed — The AI policy has been reviewed within its planned interval" in result.stdout
+    assert (
+        "`documents.ai_policy.last_reviewed` is no older than `documents.ai_policy.review_interval_days` days"
+        in result.stdout
+    )
+    assert "requires:    a2.2-policy-approved" in result.stdout
+
+
+def test_explain_a_rule_shows_its_dependencies_both_ways(cli):
+    result = cli("explain", "a2.2-policy-approved")
+    assert result.exit_code == 0
+    assert "required by: 5.2-policy-available-externally, 5.2-policy-communicated" in result.stdout
+    assert "defined at:  <built-in>/core.yaml:" in result.stdout
+
+
+def test_explain_an_unknown_id_is_an_error_with_a_hint(cli):
+    result = cli("explain", "A.2.44")
+    assert result.exit_code == 2
+    assert "no control, clause or rule has this id (did you mean `A.2.4`?)" in result.stderr
