@@ -298,11 +298,69 @@ def explain(entry_id, rule_dirs, no_builtin_rules) -> None:
     click.echo("\n".join(explain_lines(ruleset, entry_id)))
 
 
+@main.command(name="test")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option(
+    "--mutate", is_flag=True, help="Also remove each fact a passing result read and require the rule to stop passing."
+)
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 100),
+    default=100.0,
+    show_default=True,
+    help="Percent of rules that must be seen both passing and failing.",
+)
+@rules_options
+@_reports_errors
+def test_command(directory, mutate, min_coverage, rule_dirs, no_builtin_rules) -> None:
+    """Run rule tests written as data (base repository, patch, expected results), with coverage.
+
+    Example: annexa test ./rule-tests --rules ./our-rules --mutate
+    """
+    from pathlib import Path
+
+    from annexa.engine import ruletest
+    from annexa.engine.rules import builtin_rules_dir
+
+    folder = Path(directory) if directory else builtin_rules_dir() / "tests"
+    run = ruletest.run_tests(folder, list(rule_dirs), not no_builtin_rules)
+    for outcome in run.outcomes:
+        click.echo(f"{'ok  ' if outcome.passed else 'FAIL'} {outcome.name} ({outcome.source})")
+        for problem in outcome.problems:
+            click.echo(f"     {problem}")
+    failed = [o for o in run.outcomes if not o.passed]
+    covered = run.covered()
+    click.echo(f"cases: {len(run.outcomes)}, failed: {len(failed)}")
+    click.echo(
+        f"coverage: {len(covered)} of {len(run.rules)} rules seen both passing and failing ({run.coverage():.1f}%)"
+    )
+    for rule in run.rules:
+        if rule not in covered:
+            missing = sorted({"pass", "fail"} - run.seen.get(rule, set()))
+            click.echo(f"  not covered: {rule} (never asserted to {' or '.join(missing)})")
+    survivors = []
+    if mutate:
+        cases = ruletest.load_cases(ruletest.test_files(folder))
+        bases = sorted({(path.parent / case["base"]).resolve() for path, case, _ in cases})
+        as_of = cases[0][2]["as_of"] if cases else ruletest.DEFAULT_AS_OF
+        mutation = ruletest.mutate(bases, as_of, list(rule_dirs), not no_builtin_rules)
+        survivors = mutation.survivors
+        click.echo(
+            f"mutations: {mutation.tried} tried, {mutation.killed} made their rule stop passing, "
+            f"{mutation.invalid} made the repository invalid, {len(survivors)} left a rule passing"
+        )
+        for survivor in survivors:
+            whose = f" [{survivor.subject}]" if survivor.subject is not None else ""
+            click.echo(f"  vacuous: {survivor.rule}{whose} still passes without {survivor.removed}")
+    if failed or run.coverage() < min_coverage or survivors:
+        sys.exit(EXIT_GAPS)
+
+
 @main.command()
-@click.argument("name", type=click.Choice(["facts", "rules", "report"]))
+@click.argument("name", type=click.Choice(["facts", "rules", "report", "tests"]))
 @_reports_errors
 def schema(name) -> None:
-    """Print a published JSON Schema: facts (the governance repository), rules or report.
+    """Print a published JSON Schema: facts (the governance repository), rules, report or tests.
 
     Example: annexa schema facts > aims.schema.json
     """

@@ -10,7 +10,7 @@ import yaml
 
 from .validation import SchemaCompiler
 
-SCHEMA_NAMES = ("facts", "rules", "report")
+SCHEMA_NAMES = ("facts", "rules", "report", "tests")
 
 
 @cache

@@ -1,0 +1,278 @@
+"""Rule tests as data (`annexa test`) and the vacuous-pass guard (`annexa test --mutate`).
+
+A test case is a base governance repository, a small patch, and the results
+expected of named rules (status and reason fragments), as in `opa test` or
+Cedar's integration tests. Coverage counts the rules seen both passing and
+failing in what the cases assert. The mutation guard removes, one at a
+time, each fact a passing result read, and reports rules that still pass:
+those rules prove nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .api import check
+from .errors import AnnexaInputError, Collector, Diagnostic, RulesError
+from .evaluate import Evaluation, Result
+from .located import FactList, FactMap
+from .schema_store import compiler
+from .yamlsafe import read_yaml_file
+
+DEFAULT_AS_OF = dt.date(2026, 11, 28)
+
+
+@dataclass
+class CaseOutcome:
+    name: str
+    source: str
+    passed: bool
+    problems: list[str] = field(default_factory=list)
+    asserted: list[tuple[str, str]] = field(default_factory=list)  # (rule, status) that held
+
+
+@dataclass
+class TestRun:
+    outcomes: list[CaseOutcome]
+    rules: list[str]  # every loaded rule id
+    seen: dict[str, set[str]]  # rule → statuses asserted and held
+
+    def covered(self) -> list[str]:
+        return [r for r in self.rules if {"pass", "fail"} <= self.seen.get(r, set())]
+
+    def coverage(self) -> float:
+        return 100.0 * len(self.covered()) / len(self.rules) if self.rules else 100.0
+
+
+def test_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise RulesError([Diagnostic(str(directory), None, "test directory does not exist")])
+    files = sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files:
+        raise RulesError([Diagnostic(str(directory), None, "test directory holds no test files (`*.yaml`)")])
+    return files
+
+
+def load_cases(files: list[Path]) -> list[tuple[Path, FactMap, dict]]:
+    """Every case of every file, schema-checked, with the file-level defaults it inherits."""
+    errors = Collector(RulesError)
+    check_file = compiler("tests").compile(compiler("tests").document)
+    cases = []
+    for file in files:
+        try:
+            data = read_yaml_file(file, file.as_posix())
+        except AnnexaInputError as exc:
+            errors.extend(exc)
+            continue
+        from .validation import validate
+
+        outcome = validate(check_file, data, getattr(data, "line", 1), "tests")
+        for line, message, hint in outcome.errors:
+            errors.add(file.as_posix(), line, message, hint)
+        if outcome.errors:
+            continue
+        defaults = {"as_of": data.get("as_of", DEFAULT_AS_OF)}
+        cases.extend((file, case, defaults) for case in data["cases"])
+    errors.raise_if_any()
+    return cases
+
+
+def _apply_patch(root: Path, patch: FactMap, source: str) -> list[str]:
+    problems = []
+    for name, change in patch.items():
+        target = root / name
+        line = patch.key_lines.get(name)
+        if not Path(os.path.realpath(target)).is_relative_to(root):
+            problems.append(f"{source}:{line}: patch path `{name}` leaves the repository")
+            continue
+        if change.get("delete"):
+            if target.exists():
+                target.unlink()
+            else:
+                problems.append(f"{source}:{line}: cannot delete `{name}`: it does not exist")
+            continue
+        if "content" in change:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(change["content"], encoding="utf-8")
+        for replacement in change.get("replace", []):
+            if not target.is_file():
+                problems.append(f"{source}:{line}: cannot patch `{name}`: it does not exist")
+                break
+            text = target.read_text(encoding="utf-8")
+            if replacement["old"] not in text:
+                problems.append(f"{source}:{line}: `{replacement['old']}` does not occur in `{name}`")
+                continue
+            target.write_text(text.replace(replacement["old"], replacement["new"]), encoding="utf-8")
+    return problems
+
+
+def _find(evaluation: Evaluation, expectation: FactMap) -> tuple[Result | None, str | None]:
+    rule = expectation["rule"]
+    results = [r for r in evaluation.results if r.rule.id == rule]
+    if not results:
+        return None, f"rule `{rule}` gave no result (is it loaded?)"
+    if "subject" in expectation:
+        chosen = [r for r in results if r.subject == expectation["subject"]]
+        if not chosen:
+            subjects = ", ".join(str(r.subject) for r in results)
+            return None, f"rule `{rule}` has no result for subject `{expectation['subject']}` (it has: {subjects})"
+        return chosen[0], None
+    if len(results) > 1:
+        subjects = ", ".join(str(r.subject) for r in results)
+        return None, f"rule `{rule}` has {len(results)} results; name the `subject` (one of: {subjects})"
+    return results[0], None
+
+
+def run_case(path: Path, case: FactMap, defaults: dict, rule_dirs: list, builtin: bool) -> CaseOutcome:
+    source = path.as_posix()
+    outcome = CaseOutcome(case["name"], f"{source}:{case.line}", True)
+    base = (path.parent / case["base"]).resolve()
+    with tempfile.TemporaryDirectory(prefix="annexa-test-") as folder:
+        root = Path(folder) / "repo"
+        if not base.is_dir():
+            outcome.passed = False
+            outcome.problems.append(f"{source}:{case.key_lines['base']}: base `{case['base']}` is not a directory")
+            return outcome
+        shutil.copytree(base, root, symlinks=True)
+        root = Path(os.path.realpath(root))
+        outcome.problems.extend(_apply_patch(root, case.get("patch") or FactMap(source, case.line), source))
+        if outcome.problems:
+            outcome.passed = False
+            return outcome
+        try:
+            evaluation = check(root, case.get("as_of", defaults["as_of"]), rule_dirs, builtin)
+        except AnnexaInputError as exc:
+            outcome.passed = False
+            outcome.problems.extend(f"the patched repository is bad input: {d}" for d in exc.diagnostics)
+            return outcome
+    expectations: FactList = case["expect"]
+    for index, expectation in enumerate(expectations):
+        line = expectations.item_lines[index]
+        result, problem = _find(evaluation, expectation)
+        if result is None:
+            outcome.problems.append(f"{source}:{line}: {problem}")
+            continue
+        wrong = []
+        if result.status != expectation["status"]:
+            wrong.append(f"status is `{result.status}`, expected `{expectation['status']}`")
+        wrong.extend(
+            f"reason lacks `{fragment}`" for fragment in expectation.get("reason", []) if fragment not in result.reason
+        )
+        if wrong:
+            whose = f" [{result.subject}]" if result.subject is not None else ""
+            outcome.problems.append(
+                f"{source}:{line}: {result.rule.id}{whose}: {'; '.join(wrong)}; reason: {result.reason}"
+            )
+        else:
+            outcome.asserted.append((result.rule.id, result.status))
+    outcome.passed = not outcome.problems
+    return outcome
+
+
+def run_tests(directory: Path, rule_dirs: list, builtin: bool) -> TestRun:
+    from .rules import load_rules
+
+    ruleset = load_rules(rule_dirs, builtin=builtin)
+    cases = load_cases(test_files(directory))
+    outcomes = [run_case(path, case, defaults, rule_dirs, builtin) for path, case, defaults in cases]
+    seen: dict[str, set[str]] = {}
+    for outcome in outcomes:
+        for rule, status in outcome.asserted:
+            seen.setdefault(rule, set()).add(status)
+    return TestRun(outcomes, sorted(ruleset.rules), seen)
+
+
+# ---- the vacuous-pass guard ---------------------------------------------------
+
+_KEY_LINE = re.compile(r"^(\s*)([A-Za-z0-9_.-]+):(\s.*)?$")
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s")
+
+
+@dataclass
+class Survivor:
+    rule: str
+    subject: str | None
+    removed: str  # what was removed: file:line or a file
+
+
+@dataclass
+class MutationRun:
+    tried: int
+    killed: int
+    invalid: int
+    survivors: list[Survivor]
+
+
+def _deciding_places(trace) -> set:
+    """The facts a pass rests on: every branch of `all` and `every`, but of an `any` whose
+    alternatives hold independently none (each alone would carry the pass, so removing one
+    fact proves nothing either way)."""
+    if trace.op == "any":
+        holding = [child for child in trace.children if child.passed]
+        return _deciding_places(holding[0]) if len(holding) == 1 else set()
+    if trace.op == "some" and trace.children:
+        return {trace.location} - {None} | _deciding_places(trace.children[-1])  # the entry that qualified
+    places = {trace.location} if trace.location is not None else set()
+    for child in trace.children:
+        places |= _deciding_places(child)
+    return places
+
+
+def _mutations(root: Path, result: Result) -> Iterator[tuple[str, str, str | None]]:
+    """(file, description, new text or None to delete) for each fact the passing result rests on."""
+    places = sorted(_deciding_places(result.trace))
+    for place in places:
+        path = root / place.file
+        if not path.is_file():
+            continue
+        lines = path.read_text(encoding="utf-8").split("\n")
+        if place.file.endswith(".md") and place.line == 1:
+            yield place.file, f"{place.file} (deleted)", None
+            continue
+        if place.line > len(lines):
+            continue
+        text = lines[place.line - 1]
+        if _KEY_LINE.match(text) or _HEADING_LINE.match(text):
+            mutated = lines[: place.line - 1] + lines[place.line :]
+            yield place.file, f"{place} `{text.strip()}` (removed)", "\n".join(mutated)
+
+
+def mutate(bases: list[Path], as_of: dt.date, rule_dirs: list, builtin: bool) -> MutationRun:
+    """Remove each fact a passing result read, one at a time; a rule that still passes proves nothing."""
+    run = MutationRun(0, 0, 0, [])
+    for base in bases:
+        with tempfile.TemporaryDirectory(prefix="annexa-mutate-") as folder:
+            pristine = Path(folder) / "base"
+            shutil.copytree(base, pristine, symlinks=True)
+            evaluation = check(pristine, as_of, rule_dirs, builtin)
+            for result in evaluation.results:
+                if result.status != "pass":
+                    continue
+                for file, removed, text in _mutations(pristine, result):
+                    run.tried += 1
+                    work = Path(folder) / f"m{run.tried}"
+                    shutil.copytree(pristine, work, symlinks=True)
+                    if text is None:
+                        (work / file).unlink()
+                    else:
+                        (work / file).write_text(text, encoding="utf-8")
+                    try:
+                        after = check(work, as_of, rule_dirs, builtin)
+                    except AnnexaInputError:
+                        run.invalid += 1  # the mutation made the repository invalid: nothing to learn
+                        shutil.rmtree(work)
+                        continue
+                    shutil.rmtree(work)
+                    again = [r for r in after.results if r.rule.id == result.rule.id and r.subject == result.subject]
+                    if again and again[0].status == "pass":
+                        run.survivors.append(Survivor(result.rule.id, result.subject, f"{base.name}: {removed}"))
+                    else:
+                        run.killed += 1
+    return run
