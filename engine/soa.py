@@ -1,4 +1,4 @@
-"""The Statement of Applicability (clause 6.1.3 d): every Annex A control, applicable or excluded, and why.
+"""The Statement of Applicability (clause 6.1.3): every Annex A control, applicable or excluded, and why.
 
 For each of the catalog's Annex A controls, in catalog order, the SoA says
 whether the control is applicable, the justification for including or
@@ -28,6 +28,7 @@ from collections import Counter
 from . import __version__
 from .errors import safe_text
 from .evaluate import STATUSES, Evaluation, Result
+from .facts import Facts
 from .located import FactMap, Location
 from .rollup import CONTROL_STATUSES, roll_up
 
@@ -94,19 +95,27 @@ def _not_applicable_piece(results: list[Result]) -> tuple[str, list[Location]]:
     return "; ".join(parts), sorted(locations)  # Location order: file, then line as a number
 
 
-def _applies_piece(results: list[Result], held: set[str]) -> str | None:
-    """Which of the organization's roles the applicable rules of a control apply to."""
+def _applies_piece(results: list[Result], facts: Facts) -> str | None:
+    """Which of the organization's roles the applicable rules of a control apply to.
+
+    The roles are those the evaluation judges by: the organization's (its
+    own and its in-scope AI systems'), and for a rule that also looks
+    outside the AIMS scope, every AI system's.
+    """
     rules = {r.rule.id: r.rule for r in results}
     if any(rule.roles is None for rule in rules.values()):
         return "its rules apply whatever the organization's role"
-    matching = set().union(*(rule.roles or () for rule in rules.values())) & held
+    in_scope = set(facts.organization_roles)
+    everywhere = in_scope.union(*facts.system_roles.values())
+    matching = set().union(
+        *((rule.roles or set()) & (in_scope if rule.in_scope_only else everywhere) for rule in rules.values())
+    )
     if not matching:
         return None
-    verb = "holds" if len(matching) == 1 else "hold"
-    return f"its rules apply to {_roles_phrase(matching)}, which the organization {verb}"
+    return f"its rules apply to the organization's {_words(sorted(matching))} role" + ("s" if len(matching) > 1 else "")
 
 
-def _role_reasoning(results: list[Result], held: set[str]) -> tuple[bool, str | None, list[Location]]:
+def _role_reasoning(results: list[Result], facts: Facts) -> tuple[bool, str | None, list[Location]]:
     """(applicable by role and scope, the derived reasoning, the facts it cites).
 
     A control is not applicable by role and scope when it has results and
@@ -120,7 +129,7 @@ def _role_reasoning(results: list[Result], held: set[str]) -> tuple[bool, str | 
         piece, locations = _not_applicable_piece(by_role)
         return False, piece, locations
     if others:
-        return True, _applies_piece(others, held), []
+        return True, _applies_piece(others, facts), []
     return True, None, []
 
 
@@ -146,10 +155,10 @@ def _entry_json(item: FactMap, location: Location) -> dict:
 
 
 def _decide(
-    entry: tuple[FactMap, Location] | None, results: list[Result], held: set[str]
+    entry: tuple[FactMap, Location] | None, results: list[Result], facts: Facts
 ) -> tuple[bool, str, str, list[str], str | None]:
     """(applicable, justification, its source, the locations it cites, the flag)."""
-    by_role, reasoning, cited = _role_reasoning(results, held)
+    by_role, reasoning, cited = _role_reasoning(results, facts)
     more = f"; {reasoning}" if reasoning else ""
     if entry is None:
         if not by_role:
@@ -193,7 +202,6 @@ def build_soa(evaluation: Evaluation) -> dict:
     for result in evaluation.results:
         by_control.setdefault(result.rule.control, []).append(result)
     entries = _soa_entries(evaluation)
-    held = set(facts.organization_roles).union(*facts.system_roles.values())
 
     controls = []
     for entry in sorted(catalog.entries.values(), key=lambda e: e.order):
@@ -201,7 +209,7 @@ def build_soa(evaluation: Evaluation) -> dict:
             continue
         results = by_control.get(entry.id, [])
         recorded = entries.get(entry.id)
-        applicable, justification, source, cited, flag = _decide(recorded, results, held)
+        applicable, justification, source, cited, flag = _decide(recorded, results, facts)
         rules = sorted({r.rule.id for r in results})
         controls.append(
             {
@@ -352,18 +360,20 @@ def _markdown(soa: dict) -> str:
     lines = [
         f"# Statement of Applicability: {cell(organization['name'])}",
         "",
-        "ISO/IEC 42001:2023, clause 6.1.3 d): the Annex A controls, whether each applies, and why.",
+        "ISO/IEC 42001:2023, clause 6.1.3: the Annex A controls, whether each applies, and why.",
         "",
         f"- Organization: {cell(organization['name'])}",
         f"- Roles: {cell(', '.join(organization['roles']) or 'none recorded')}",
         f"- AIMS scope: {cell(soa['scope']['statement'])}",
+        f"- AI systems in scope: {cell(', '.join(soa['scope']['ai_systems']) or 'none')}",
         f"- As of: {soa['as_of']}",
         f"- annexa: {cell(soa['annexa_version'])}",
-        f"- Controls: {summary['controls']}: {summary['applicable']} applicable, {summary['excluded']} excluded, "
-        f"{summary['flagged']} flagged",
+        f"- Controls: {summary['controls']} ({summary['applicable']} applicable, {summary['excluded']} excluded, "
+        f"{summary['flagged']} flagged)",
         f"- Justifications: {summary['recorded']} recorded by the organization, {summary['derived']} derived by annexa "
-        "from its roles and scope (marked “derived:”)",
-        "- Implementation: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in summary["status"].items()),
+        "(marked “derived:”)",
+        "- Status from the evaluation: "
+        + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in summary["status"].items()),
         "",
     ]
     flagged = [c for c in soa["controls"] if c["flag"]]
@@ -375,8 +385,8 @@ def _markdown(soa: dict) -> str:
         lines += [
             f"## {cell(group['id'])} {cell(group['title'])}",
             "",
-            "| Control | Title | Applicable | Justification | Status | Evidence | Rules |",
-            "|---|---|---|---|---|---|---|",
+            "| Control | Title | Applicable | Justification | Implementation (recorded) | Status | Evidence | Rules |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for c in soa["controls"]:
             if c["group"] != group["id"]:
@@ -387,6 +397,7 @@ def _markdown(soa: dict) -> str:
                 cell(c["title"]),
                 applicable,
                 _justification_cell(c),
+                cell((c["soa_entry"] or {}).get("implementation") or ""),
                 cell(c["status"].replace("_", " ")),
                 cell(", ".join(c["evidence"])),
                 cell(_rules_text(c["rules"])),
