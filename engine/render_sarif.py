@@ -16,6 +16,8 @@ left out, as a linter leaves out the lines it had nothing to say about.
 - fingerprint: `partialFingerprints["annexaFinding/v1"]` is the report's
   fingerprint of rule, control and subject, never line numbers, so editing a
   register above a finding does not make it a new alert.
+- baseline: with `--baseline`, each gap's `baseline_state` (`new` or
+  `unchanged`) is the result's `baselineState`.
 - waived: a suppression (`external`, `accepted`) whose justification is the
   waiver as recorded. Every result carries `suppressions` (empty when not
   waived), as the specification asks of a tool that evaluates suppressions.
@@ -50,8 +52,10 @@ def _level(result: dict) -> str:
 
 
 def _rule_name(rule_id: str) -> str | None:
-    """A PascalCase name for the rule (SARIF wants `name` to differ from `id`)."""
+    """A PascalCase name for the rule: SARIF wants `name` to differ from `id` and to start with a letter."""
     name = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", rule_id) if part)
+    if name[:1].isdigit():
+        name = f"Rule{name}"  # `5.2-policy-communicated` → `Rule52PolicyCommunicated`
     return name if name and name.casefold() != rule_id.casefold() else None
 
 
@@ -142,13 +146,15 @@ def _result(result: dict, index: int) -> dict:
     key = result.get("fingerprint") or fingerprint(result["rule"], result["control"], result["subject"])
     entry["partialFingerprints"] = {FINGERPRINT_KEY: key}
     entry["suppressions"] = _suppressions(result)
+    if "baseline_state" in result:  # with --baseline: `new` or `unchanged`, as SARIF spells them too
+        entry["baselineState"] = result["baseline_state"]
     properties: dict = {
         "status": result["status"],
         "severity": result["severity"],
         "control": result["control"],
         "subject": result["subject"],
     }
-    for name in ("enforced", "effective_on", "root_cause", "waiver", "baseline_state"):
+    for name in ("enforced", "effective_on", "root_cause", "waiver"):
         if name in result:
             properties[name] = result[name]
     entry["properties"] = properties
