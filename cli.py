@@ -195,11 +195,7 @@ def check(path, as_of, output_format, output, fail_on, baseline, rule_dirs, no_b
     if earlier is not None:
         report["baseline"] = api.compare(report, earlier, baseline)
     emit(render(output_format, report), output)
-    if fail_on == "new":
-        failing = [r for r in report["results"] if r.get("baseline_state") == "new" and r["enforced"]]
-    else:
-        failing = api.gaps(evaluation, fail_on)
-    sys.exit(EXIT_GAPS if failing else 0)
+    sys.exit(EXIT_GAPS if api.gate(report, fail_on) else 0)
 
 
 @main.command()

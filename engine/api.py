@@ -21,7 +21,7 @@ from .report import build_report, to_json
 from .rollup import CONTROL_STATUSES, roll_up
 from .rules import SEVERITIES, Rule, RuleSet, load_rules
 
-FAIL_ON = (*SEVERITIES, "never")
+FAIL_ON = (*SEVERITIES, "new", "never")
 
 
 @contextmanager
@@ -60,20 +60,19 @@ def report(evaluation: Evaluation) -> dict:
         return build_report(evaluation)
 
 
-def gaps(evaluation: Evaluation, fail_on: str) -> list[Result]:
-    """Results that make a CI gate fail: fails and blocked results at or above a severity.
+def gate(report: dict, fail_on: str) -> list[dict]:
+    """The results of a report that fail a CI gate at `fail_on`: a severity, `new` or `never`.
 
-    A blocked result counts at its own severity: a major rule that could not
-    run because a minor one failed is a major gap, not a minor one.
+    Only gating results count (see Result.gating). A blocked result counts at
+    its own severity: a major rule that could not run because a minor one
+    failed is a major gap. `new` counts the gating results a baseline lacked.
     """
     if fail_on == "never":
         return []
+    if fail_on == "new":
+        return [r for r in report["results"] if r["gating"] and r.get("baseline_state") == "new"]
     threshold = SEVERITIES.index(fail_on)
-    return [
-        r
-        for r in evaluation.results
-        if r.status in ("fail", "blocked") and r.enforced and SEVERITIES.index(r.rule.severity) <= threshold
-    ]
+    return [r for r in report["results"] if r["gating"] and SEVERITIES.index(r["severity"]) <= threshold]
 
 
 __all__ = [
@@ -93,7 +92,7 @@ __all__ = [
     "check",
     "compare",
     "evaluate",
-    "gaps",
+    "gate",
     "load_baseline",
     "load_facts",
     "load_rules",

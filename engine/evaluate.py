@@ -34,13 +34,21 @@ class Result:
     root_cause: str | None = None  # for blocked results: the rule that failed first
     waiver: str | None = None
     subject_location: Location | None = None  # where the subject itself is recorded
-    enforced: bool = True  # false for a fail of a rule not yet in force (or blocked only by one): a warning
+    enforced: bool = True  # false for a fail of a rule not yet in force: a warning
+    covered: bool = False  # blocked behind a waived gap: the waiver accepted the root cause
+
+    @property
+    def gating(self) -> bool:
+        """Whether this result can fail a CI gate: an enforced fail, or a block whose root cause is not waived."""
+        return self.status in ("fail", "blocked") and self.enforced and not self.covered
 
     def primary_location(self) -> Location | None:
         """The one place to point at: where a fail's cause is, else the subject's entry, else the first fact."""
         if self.status in ("fail", "waived", "blocked"):  # a waived result's own check is its second child
             for node in (self.trace, *self.trace.children):
                 for leaf in node.failing_leaves():
+                    if leaf.op == "waiver":
+                        continue  # an expired waiver is not where the gap is
                     if leaf.op in ("count", "some", "every") and self.subject_location is not None:
                         return self.subject_location  # nothing matched this subject: point at the subject
                     if leaf.location is not None:
@@ -261,8 +269,8 @@ class Evaluator:
                 candidate = self._worst.get(required)
             else:
                 candidate = None
-            if candidate is not None and candidate.status in NOT_PASSING:
-                return candidate
+            if candidate is not None and candidate.status in NOT_PASSING and candidate.enforced:
+                return candidate  # a prerequisite not yet in force warns; it never shields its dependents
         return None
 
     def _blocked(self, rule: Rule, subject: str | None, prerequisite: Result) -> Result:
@@ -274,8 +282,10 @@ class Evaluator:
         reason = f"blocked: requires `{prerequisite.rule.id}`{whose}, {how}"
         location = prerequisite.primary_location()
         trace = Trace("requires", False, reason, prerequisite.rule.id, prerequisite.status, location, "pass")
-        enforced = prerequisite.enforced and rule.enforced_on(self.as_of)
-        return Result(rule, subject, "blocked", reason, trace, root_cause=root, enforced=enforced)
+        covered = prerequisite.status == "waived" or (prerequisite.status == "blocked" and prerequisite.covered)
+        result = Result(rule, subject, "blocked", reason, trace, root_cause=root, enforced=rule.enforced_on(self.as_of))
+        result.covered = covered
+        return result
 
     # -- evaluation ----------------------------------------------------------------
 
@@ -304,8 +314,9 @@ class Evaluator:
         each = rule.for_each
         found = resolve(each.path, self.context)
         is_list = isinstance(found.value, list)
-        selected = list(select(found, each.name, each.where, self.context)) if is_list else []
-        if not selected:
+        maybes: list = []
+        selected = list(select(found, each.name, each.where, self.context, maybes=maybes)) if is_list else []
+        if not selected and not maybes:
             which = "matching " if each.where is not None else ""
             if found.missing or found.value is None:
                 stop = found.note or f"`{found.path}` is missing"
@@ -335,6 +346,12 @@ class Evaluator:
         results = []
         for bound, label, location, _ in selected:
             result = self._subject_result(rule, label, bound, per_system)
+            result.subject_location = location
+            results.append(result)
+        for _, label, location, verdict in maybes:  # the filter could not be judged: never silently left out
+            reason = f"cannot tell whether the rule applies to `{label}`: {verdict.reason}"
+            trace = Trace("for_each", False, reason, each.path.text, label, location, children=(verdict,), unknown=True)
+            result = self._failed(Result(rule, label, "fail", reason, trace))
             result.subject_location = location
             results.append(result)
         return results

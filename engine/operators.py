@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .documents import Document, find_heading
-from .resolve import MISSING, CompiledPath, Context, Found, items_of, resolve
+from .resolve import MISSING, CompiledPath, Context, Found, blank, items_of, resolve
 from .trace import Trace, at, show
 
 
@@ -97,8 +97,16 @@ def op_exists(args: dict, ctx: Context) -> Trace:
     if found.is_empty():
         if found.missing or found.note:  # absence is exactly what `exists` judges: a definite fail, not unknown
             note = found.note or f"`{found.path}` is not recorded"
+            # ... unless the register or document was never declared: then nothing says it is absent
             return Trace(
-                "exists", False, f"{note}{at(found.location)}", found.path, None, found.location, "a recorded value"
+                "exists",
+                False,
+                f"{note}{at(found.location)}",
+                found.path,
+                None,
+                found.location,
+                "a recorded value",
+                unknown=found.undeclared,
             )
         return Trace(
             "exists",
@@ -213,12 +221,22 @@ def _collection(op: str, args: dict, ctx: Context) -> tuple[Found, Trace | None]
     return found, None
 
 
-def select(found: Found, name: str, where: Predicate | None, ctx: Context, rejected: list | None = None):
+def select(
+    found: Found,
+    name: str,
+    where: Predicate | None,
+    ctx: Context,
+    rejected: list | None = None,
+    maybes: list | None = None,
+):
     """Items of a collection that pass `where`, each with the context that binds it.
 
     Shared by every quantifier and by a rule's `for_each`, so filtering means
     the same everywhere. Items the filter turns away go to `rejected`, so a
-    failing quantifier can say why an entry did not count.
+    failing quantifier can say why an entry did not count. Items the filter
+    cannot judge (it reads data that is not recorded) go to `maybes`: they are
+    neither in nor out, and each quantifier treats them so that missing data
+    never helps a check pass.
     """
     for item, location, label in items_of(found, _join_candidates(found, name, where, ctx)):
         bound = ctx.bind(name, Found(f"{found.path}[{label}]", item, location))
@@ -228,8 +246,25 @@ def select(found: Found, name: str, where: Predicate | None, ctx: Context, rejec
         verdict = where.evaluate(bound)
         if verdict.passed:
             yield bound, label, location, verdict
+        elif verdict.unknown and maybes is not None:
+            maybes.append((bound, label, location, _labelled(verdict, label)))
         elif rejected is not None:
             rejected.append(_labelled(verdict, label))
+
+
+def _undecided(maybes: list) -> list[Trace]:
+    """Fails (unknown) for entries whose filter could not be judged."""
+    return [
+        Trace(
+            "where",
+            False,
+            f"cannot tell whether it counts: {verdict.reason}",
+            item=label,
+            location=location,
+            unknown=True,
+        )
+        for _, label, location, verdict in maybes
+    ]
 
 
 def _filtered(rejected: list[Trace]) -> tuple[Trace, ...]:
@@ -300,9 +335,11 @@ def op_count(args: dict, ctx: Context) -> Trace:
         problem.expected = expected
         return problem
     rejected: list[Trace] = []
-    matched = [label for _, label, _, _ in select(found, args["as"], args.get("where"), ctx, rejected)]
-    total = len(matched)
-    passed = (low is None or total >= low) and (high is None or total <= high)
+    maybes: list = []
+    matched = [label for _, label, _, _ in select(found, args["as"], args.get("where"), ctx, rejected, maybes)]
+    total, open_ = len(matched), len(maybes)
+    passed = (low is None or total >= low) and (high is None or total + open_ <= high)
+    could_pass = (low is None or total + open_ >= low) and (high is None or total <= high)
     bounds = " and ".join(
         part
         for part in (f"at least {low}" if low is not None else "", f"at most {high}" if high is not None else "")
@@ -310,9 +347,13 @@ def op_count(args: dict, ctx: Context) -> Trace:
     )
     which = " matching" if args.get("where") is not None else ""
     shown_items = f" ({', '.join(matched[:10])}{', …' if total > 10 else ''})" if matched else ""
-    reason = f"{total}{which} in `{found.path}`{shown_items}, expected {bounds}{at(found.location)}"
-    children = _filtered(rejected) if not passed else ()
-    return Trace("count", passed, reason, found.path, total, found.location, expected, children=children)
+    undecided = f", and {open_} that cannot be judged" if open_ else ""
+    reason = f"{total}{which} in `{found.path}`{shown_items}{undecided}, expected {bounds}{at(found.location)}"
+    children = (*_undecided(maybes), *_filtered(rejected)) if not passed else ()
+    unknown = not passed and could_pass
+    return Trace(
+        "count", passed, reason, found.path, total, found.location, expected, children=children, unknown=unknown
+    )
 
 
 def op_every(args: dict, ctx: Context) -> Trace:
@@ -321,8 +362,10 @@ def op_every(args: dict, ctx: Context) -> Trace:
         return problem
     children = []
     rejected: list[Trace] = []
-    for bound, label, _, _ in select(found, args["as"], args.get("where"), ctx, rejected):
+    maybes: list = []
+    for bound, label, _, _ in select(found, args["as"], args.get("where"), ctx, rejected, maybes):
         children.append(_labelled(args["check"].evaluate(bound), label))
+    children.extend(_undecided(maybes))  # an entry that may be covered must not be skipped
     if not children:
         which = "matching " if args.get("where") is not None else ""
         reason = f"no {which}entries in `{found.path}`{at(found.location)}"
@@ -358,7 +401,8 @@ def op_some(args: dict, ctx: Context) -> Trace:
     check = args.get("check")
     children = []
     rejected: list[Trace] = []
-    for bound, label, location, verdict in select(found, args["as"], args.get("where"), ctx, rejected):
+    maybes: list = []
+    for bound, label, location, verdict in select(found, args["as"], args.get("where"), ctx, rejected, maybes):
         trace = check.evaluate(bound) if check is not None else verdict
         if trace is None:
             trace = Trace("item", True, f"`{label}` is recorded{at(location)}", location=location)
@@ -367,13 +411,13 @@ def op_some(args: dict, ctx: Context) -> Trace:
             reason = f"`{label}` in `{found.path}` qualifies: {trace.reason}"
             return Trace("some", True, reason, found.path, label, trace.location or location, children=tuple(children))
     which = "matching " if args.get("where") is not None else ""
-    filtered = _filtered(rejected)
+    filtered = (*_undecided(maybes), *_filtered(rejected))
     if not children:
         reason = f"nothing recorded: no {which}entry in `{found.path}`{at(found.location)}"
-        return Trace("some", False, reason, found.path, 0, found.location, children=filtered)
+        return Trace("some", False, reason, found.path, 0, found.location, children=filtered, unknown=bool(maybes))
     detail = "; ".join(f"{c.item}: {c.reason}" for c in children[:5])
     reason = f"none of {len(children)} {which}entries in `{found.path}` qualifies: {detail}"
-    unknown = any(c.unknown for c in children)
+    unknown = bool(maybes) or any(c.unknown for c in children)
     return Trace(
         "some",
         False,
@@ -515,7 +559,7 @@ def op_document(args: dict, ctx: Context) -> Trace:
     for name in args.get("fields", ()):
         value = front.get(name)
         location = front.key_location(name) if name in front else document.location()
-        ok = value not in (None, "", [])
+        ok = not blank(value)
         reason = f"front matter `{name}` is {show(value)}" if ok else f"front matter has no `{name}`"
         children.append(
             Trace("field", ok, f"{reason}{at(location)}", f"{found.path}.{name}", value, location, "a value")

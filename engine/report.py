@@ -60,6 +60,7 @@ def result_json(result: Result) -> dict:
         "trace": trace_json(result.trace),
     }
     entry["enforced"] = result.enforced
+    entry["gating"] = result.gating
     if rule.effective_on is not None:
         entry["effective_on"] = rule.effective_on.isoformat()
     if result.root_cause is not None:

@@ -30,6 +30,7 @@ class Found:
     value: object
     location: Location | None
     note: str | None = None  # why nothing was found
+    undeclared: bool = False  # the path names a register or document the manifest does not declare
 
     @property
     def missing(self) -> bool:
@@ -37,11 +38,25 @@ class Found:
 
     def is_empty(self) -> bool:
         value = self.value
-        if value is MISSING or value is None:
-            return True
         if isinstance(value, Document):
             return not value.exists
-        return isinstance(value, (str, list, dict)) and len(value) == 0
+        return blank(value)
+
+
+def blank(value: object) -> bool:
+    """Nothing recorded: missing, null, blank text, or a list or mapping holding only such values.
+
+    A `" "` owner or an `[""]` list of affected groups is not evidence.
+    """
+    if value is MISSING or value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list):
+        return all(blank(item) for item in value)
+    if isinstance(value, dict):
+        return not value
+    return False
 
 
 class Context:
@@ -102,14 +117,15 @@ def resolve(path: CompiledPath, ctx: Context) -> Found:
     else:
         declared_at = ctx.undeclared.get(path.head)
         note = f"register `{path.head}` is not declared in aims.yaml"
-        return Found(path.text, MISSING, declared_at, note)
+        return Found(path.text, MISSING, declared_at, note, undeclared=True)
     walked = path.head
     for part in path.rest:
         if value is MISSING:
             break
         value, location, note = _step(value, location, part, walked)
         if note is not None:
-            return Found(path.text, MISSING, location, note)
+            undeclared = path.head == "documents" and walked == "documents"  # a document the manifest never names
+            return Found(path.text, MISSING, location, note, undeclared=undeclared)
         walked = f"{walked}.{part}"
     if value is None:
         return Found(path.text, None, location, f"`{path.text}` is empty")

@@ -156,8 +156,11 @@ class _Compiler:
             )
             args["in"] = collection
             ok = ok and ("in" not in raw_args or collection is not None)
-            if self._name(as_name, arg_lines.get("as", op_line), names):
-                item_shape = self.shapes.items(collection.shape) if collection is not None else None
+            if "as" not in raw_args and as_name in names:
+                self.error(op_line, f"a nested `{name}` needs its own `as:` name: the outer one already binds `item`")
+                ok = False
+            elif self._name(as_name, arg_lines.get("as", op_line), names):
+                item_shape = self.item_shape(collection, arg_lines.get("in", op_line), f"`{name}.in`")
                 bound = {**names, as_name: item_shape}
             args["as"] = as_name
         for arg, raw_value in raw_args.items():
@@ -176,6 +179,15 @@ class _Compiler:
         if not ok:
             return None
         return Predicate(operator, args, self.source, op_line)
+
+    def item_shape(self, collection: CompiledPath | None, line: int, what: str) -> object:
+        """The shape of an entry of the collection a quantifier walks; a value that is no list is a load error."""
+        if collection is None:
+            return None
+        shape, problem = self.shapes.items(collection.shape)
+        if problem is not None:
+            self.error(line, f"{what}: `{collection.text}` {problem}", "quantifiers walk lists such as `ai_systems`")
+        return shape
 
     def _name(self, value: object, line: int, names: dict[str, object]) -> bool:
         if not isinstance(value, str) or not _NAME.match(value):
@@ -305,7 +317,7 @@ def _rule(raw: FactMap, source: str, pack: str, line: int, catalog: Catalog, err
         name = raw_each.get("as", "item")
         path = compile_.path(raw_each["in"], raw_each.key_lines.get("in", each_line), names, "`for_each.in`")
         if compile_._name(name, raw_each.key_lines.get("as", each_line), names) and path is not None:
-            names = {name: compile_.shapes.items(path.shape)}
+            names = {name: compile_.item_shape(path, raw_each.key_lines.get("in", each_line), "`for_each.in`")}
         where = None
         if "where" in raw_each:
             where = compile_.predicate(raw_each["where"], raw_each.key_lines["where"], names)

@@ -42,12 +42,18 @@ class FactShapes:
     def root(self, name: str) -> object:
         return self.roots.get(name, OPEN)
 
-    def items(self, shape: object) -> object:
-        """The shape of one entry of a collection (OPEN where unknown)."""
+    def items(self, shape: object) -> tuple[object, str | None]:
+        """The shape of one entry of a collection (OPEN where unknown), or why it is not a collection."""
         shape = self._resolve(shape)
+        if shape is OPEN:
+            return OPEN, None
         if isinstance(shape, dict) and shape.get("type") == "array":
-            return shape.get("items", OPEN)
-        return OPEN
+            return shape.get("items", OPEN), None
+        if shape in (DOCUMENTS, DOCUMENT) or (isinstance(shape, dict) and shape.get("type") not in (None, "array")):
+            return OPEN, "is not a list"
+        if isinstance(shape, dict) and ("enum" in shape or "const" in shape):
+            return OPEN, "is not a list"
+        return OPEN, None
 
     def step(self, shape: object, part: str) -> tuple[object, tuple[str, list[str]] | None]:
         """The shape one step further, or (message, known names) when the schema has no such field."""
@@ -60,6 +66,8 @@ class FactShapes:
             shape = self._resolve(self.defs["front_matter"])
         if not isinstance(shape, dict):
             return OPEN, None
+        if "enum" in shape or "const" in shape:
+            return OPEN, (f"is a single value; it has no field `{part}`", [])
         kinds = shape.get("type")
         kinds = kinds if isinstance(kinds, list) else [kinds]
         if "array" in kinds:

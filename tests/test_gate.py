@@ -65,6 +65,29 @@ def test_fingerprints_do_not_depend_on_lines(tmp_path):
     assert fingerprint("r", "A.2.2", "a") != fingerprint("r", "A.2.2", "b")
 
 
+def test_the_cli_offers_exactly_the_gate_thresholds_of_the_api():
+    from annexa.cli import FAIL_ON
+
+    assert FAIL_ON == api.FAIL_ON
+
+
+def test_blocks_behind_a_waived_gap_do_not_fail_the_gate(tmp_path, cli):
+    repo = shutil.copytree(FIXTURES / "harbor-logistics", tmp_path / "repo")
+    manifest = repo / "aims.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("registers:\n", "registers:\n  waivers: registers/waivers.yaml\n", 1), encoding="utf-8")
+    waivers = (
+        "waivers:\n  - id: wv-1\n    rule: a2.2-policy-approved\n    owner: O\n    approved_by: A\n"
+        "    justification: Board approval in January.\n    expires_on: 2027-02-01\n"
+    )
+    (repo / "registers" / "waivers.yaml").write_text(waivers, encoding="utf-8")
+    data = json.loads(cli("check", repo, "--as-of", "2026-11-28", "--format", "json").stdout)
+    results = {(r["rule"], r["subject"]): r for r in data["results"]}
+    assert results[("a2.2-policy-approved", None)]["status"] == "waived"
+    blocked = results[("a2.4-policy-reviewed", None)]
+    assert blocked["status"] == "blocked" and blocked["gating"] is False  # still reported, no longer gating
+
+
 def test_fail_on_new_needs_a_baseline(cli):
     result = cli("check", FIXTURES / "northwind-ai", "--fail-on", "new")
     assert result.exit_code == 2
@@ -109,7 +132,9 @@ def test_a_rule_before_its_effective_date_warns_without_failing_the_gate(make_re
     assert results["policy-has-tags"]["status"] == "fail"
     assert results["policy-has-tags"]["enforced"] is False
     assert results["policy-has-tags"]["reason"].startswith("not enforced until 2027-01-01: ")
-    assert results["depends-on-tags"]["status"] == "blocked" and results["depends-on-tags"]["enforced"] is False
+    assert results["policy-has-tags"]["gating"] is False
+    # a prerequisite not yet in force never shields its dependents: they are judged on their own
+    assert results["depends-on-tags"]["status"] == "pass"
 
     in_force = make_pack(NEW_RULE.format(effective_on="2026-11-28"), name="in-force")
     result = cli("check", repo, "--as-of", "2026-11-28", "--rules", in_force, "--no-builtin-rules")

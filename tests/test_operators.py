@@ -897,3 +897,60 @@ def test_two_unrecorded_values_are_not_equal(one):
     result = one(check, {"docs/ai-policy.md": policy})
     expect(result, "fail", "equals", "is empty")
     assert result.trace.unknown
+
+
+# ---- missing or blank data never helps a check pass --------------------------------
+
+RISKY = AI_SYSTEMS.replace(
+    "    last_significant_change: 2026-03-01\n", "    last_significant_change: 2026-03-01\n    risk_level: high\n", 1
+)
+
+
+def test_an_entry_whose_filter_cannot_be_judged_is_not_silently_left_out(judge):
+    # sys-b records no risk_level: whether it is "not low" cannot be told, so it gets a result, a fail
+    results = judge(
+        "exists: s.deployed_on",
+        {"registers/ai-systems.yaml": RISKY},
+        for_each="{in: ai_systems, as: s, where: {not: {equals: {path: s.risk_level, value: low}}}}",
+    )
+    by_subject = {r.subject: r for r in results}
+    assert by_subject["sys-b"].status == "fail"
+    assert "cannot tell whether the rule applies to `sys-b`" in by_subject["sys-b"].reason
+    assert by_subject["sys-b"].trace.unknown
+
+
+@pytest.mark.parametrize(
+    ("check", "words"),
+    [
+        (
+            "count: {in: ai_systems, as: s, where: {equals: {path: s.risk_level, value: low}}, max: 0}",
+            "1 that cannot be judged",
+        ),
+        ("not: {some: {in: ai_systems, as: s, where: {equals: {path: s.risk_level, value: low}}}}", "cannot be judged"),
+        (
+            "every: {in: ai_systems, as: s, where: {equals: {path: s.risk_level, value: low}},"
+            " check: {exists: s.owner}, allow_empty: true}",
+            "cannot tell whether it counts",
+        ),
+    ],
+    ids=["count-max", "not-some", "every-allow-empty"],
+)
+def test_quantifiers_do_not_pass_on_entries_their_filter_cannot_judge(one, check, words):
+    result = one(check, {"registers/ai-systems.yaml": RISKY})
+    assert result.status == "fail", result.reason
+    assert words in result.reason
+
+
+@pytest.mark.parametrize(("field", "value"), [("owner", '" "'), ("tags", '[""]'), ("related_policies", '[" ", ""]')])
+def test_blank_values_are_not_evidence(one, field, value):
+    policy = AI_POLICY.replace("owner: Alice\n", "").replace(
+        "status: approved\n", f"status: approved\n{field}: {value}\n"
+    )
+    assert one(f"exists: documents.ai_policy.{field}", {"docs/ai-policy.md": policy}).status == "fail"
+    document = one(f"document: {{path: documents.ai_policy, fields: [{field}]}}", {"docs/ai-policy.md": policy})
+    assert document.status == "fail"
+
+
+def test_not_exists_on_an_undeclared_register_cannot_be_judged(one):
+    result = one("not: {exists: incidents}")
+    expect(result, "fail", "not", "cannot be judged", "register `incidents` is not declared")

@@ -565,3 +565,17 @@ def test_listed_values_must_be_single_values(tmp_path):
     )
     (error,) = load_errors(path.parent)
     expect(error, path, line_of(text, "one_of:"), "`one_of.values` must be a non-empty list of single values")
+
+
+def test_a_quantifier_over_something_that_is_no_list_is_a_load_error(tmp_path):
+    check = "some:\n  in: documents.ai_policy\n  as: d\n  check: {exists: d.owner}\n"
+    path, text = write_pack(tmp_path / "rules", rule("r1", check))
+    (error,) = load_errors(path.parent)
+    expect(error, path, line_of(text, "in: documents.ai_policy"), "`some.in`: `documents.ai_policy` is not a list")
+
+
+def test_a_nested_quantifier_needs_its_own_name(tmp_path):
+    check = "every:\n  in: ai_systems\n  check:\n    some: {in: risks, check: {exists: item.id}}\n"
+    path, text = write_pack(tmp_path / "rules", rule("r1", check))
+    (error,) = load_errors(path.parent)
+    expect(error, path, line_of(text, "some:"), "a nested `some` needs its own `as:` name")
