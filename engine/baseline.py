@@ -14,11 +14,12 @@ from pathlib import Path
 from .errors import Diagnostic, FactsError
 
 GAP_STATUSES = ("fail", "blocked")
+_HINT = "write one with `annexa check PATH --format json -o baseline.json`"
 
 
 def fingerprint(rule: str, control: str, subject: str | None) -> str:
-    """A stable id for a finding, the same in every report and every output format."""
-    text = f"{rule}|{control}|{subject or ''}"
+    """A stable id for a finding, the same in every report and every output format (null differs from "")."""
+    text = json.dumps([rule, control, subject], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
@@ -35,21 +36,30 @@ def load_baseline(path: str) -> dict:
     except json.JSONDecodeError as exc:
         raise FactsError([Diagnostic(path, exc.lineno, f"the baseline is not JSON: {exc.msg}")]) from None
     results = report.get("results") if isinstance(report, dict) else None
-    if not isinstance(results, list) or not all(isinstance(r, dict) and "rule" in r for r in results):
-        hint = "write one with `annexa check PATH --format json -o baseline.json`"
-        raise FactsError([Diagnostic(path, None, "the baseline is not an annexa JSON report", hint)])
+    if not isinstance(results, list) or not all(_well_formed(r) for r in results):
+        raise FactsError([Diagnostic(path, None, "the baseline is not an annexa JSON report", _HINT)])
+    version = str(report.get("schema_version", ""))
+    if version.split(".")[0] != "1":
+        message = f"the baseline's report format `{version}` is not one this annexa reads (1.x)"
+        raise FactsError([Diagnostic(path, None, message, _HINT)])
     return report
 
 
+def _well_formed(result: object) -> bool:
+    return (
+        isinstance(result, dict)
+        and isinstance(result.get("rule"), str)
+        and isinstance(result.get("control"), str)
+        and isinstance(result.get("subject"), (str, type(None)))
+        and isinstance(result.get("status"), str)
+    )
+
+
 def _gaps(report: dict) -> dict[str, dict]:
-    gaps = {}
-    for result in report["results"]:
-        if result.get("status") in GAP_STATUSES:
-            key = result.get("fingerprint") or fingerprint(
-                result["rule"], result.get("control", ""), result.get("subject")
-            )
-            gaps[key] = result
-    return gaps
+    """Gaps by fingerprint, always recomputed: a baseline's stored hashes are not trusted."""
+    return {
+        fingerprint(r["rule"], r["control"], r["subject"]): r for r in report["results"] if r["status"] in GAP_STATUSES
+    }
 
 
 def compare(report: dict, baseline: dict, source: str) -> dict:
@@ -59,14 +69,15 @@ def compare(report: dict, baseline: dict, source: str) -> dict:
         if result["status"] in GAP_STATUSES:
             result["baseline_state"] = "unchanged" if result["fingerprint"] in before else "new"
     fixed = [
-        {"rule": r["rule"], "control": r.get("control"), "subject": r.get("subject"), "fingerprint": key}
-        for key, r in sorted(before.items(), key=lambda item: (item[1]["rule"], str(item[1].get("subject"))))
+        {"rule": r["rule"], "control": r["control"], "subject": r["subject"], "fingerprint": key}
+        for key, r in sorted(before.items(), key=lambda item: (item[1]["rule"], str(item[1]["subject"])))
         if key not in now
     ]
-    new = [r for key, r in now.items() if key not in before]
+    new = [key for key in now if key not in before]
+    as_of = baseline.get("as_of")
     return {
         "source": source,
-        "as_of": baseline.get("as_of"),
+        "as_of": as_of if isinstance(as_of, str) else None,
         "new": len(new),
         "unchanged": len(now) - len(new),
         "fixed": fixed,

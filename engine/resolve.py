@@ -139,6 +139,7 @@ def items_of(found: Found, positions: list[int] | None = None) -> list[tuple[obj
         return []
     located = isinstance(value, FactList)
     result = []
+    used: dict[str, int] = {}
     for index in range(len(value)) if positions is None else positions:
         item = value[index]
         location = value.item_location(index) if located else found.location
@@ -147,7 +148,11 @@ def items_of(found: Found, positions: list[int] | None = None) -> list[tuple[obj
             label = item.get("id") or item.get("control")
         elif isinstance(item, (str, int, float, dt.date)) and not isinstance(item, bool):
             label = item.isoformat() if isinstance(item, dt.date) else item
-        result.append((item, location, str(label) if label is not None else f"#{index + 1}"))
+        text = str(label) if label is not None else f"#{index + 1}"
+        used[text] = used.get(text, 0) + 1
+        if used[text] > 1:  # the same value twice in a list: each occurrence is its own subject
+            text = f"{text}#{used[text]}"
+        result.append((item, location, text))
     if positions is None and all(not text.startswith("#") for _, _, text in result):
         result.sort(key=lambda entry: entry[2])  # entries named by id or value: their order in the file is not meaning
     return result

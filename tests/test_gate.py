@@ -75,7 +75,9 @@ def test_blocks_behind_a_waived_gap_do_not_fail_the_gate(tmp_path, cli):
     repo = shutil.copytree(FIXTURES / "harbor-logistics", tmp_path / "repo")
     manifest = repo / "aims.yaml"
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(text.replace("registers:\n", "registers:\n  waivers: registers/waivers.yaml\n", 1), encoding="utf-8")
+    manifest.write_text(
+        text.replace("registers:\n", "registers:\n  waivers: registers/waivers.yaml\n", 1), encoding="utf-8"
+    )
     waivers = (
         "waivers:\n  - id: wv-1\n    rule: a2.2-policy-approved\n    owner: O\n    approved_by: A\n"
         "    justification: Board approval in January.\n    expires_on: 2027-02-01\n"
@@ -139,3 +141,28 @@ def test_a_rule_before_its_effective_date_warns_without_failing_the_gate(make_re
     in_force = make_pack(NEW_RULE.format(effective_on="2026-11-28"), name="in-force")
     result = cli("check", repo, "--as-of", "2026-11-28", "--rules", in_force, "--no-builtin-rules")
     assert result.exit_code == 1
+
+
+def test_a_baseline_from_another_report_format_or_with_wrong_types_is_bad_input(tmp_path, cli):
+    newer = tmp_path / "newer.json"
+    newer.write_text('{"schema_version": "9.0.0", "results": []}', encoding="utf-8")
+    result = cli("check", FIXTURES / "northwind-ai", "--baseline", newer)
+    assert result.exit_code == 2 and "report format `9.0.0` is not one this annexa reads" in result.stderr
+    typed = tmp_path / "typed.json"
+    typed.write_text('{"schema_version": "1.0.0", "results": [{"rule": 3, "control": "A.2.2"}]}', encoding="utf-8")
+    result = cli("check", FIXTURES / "northwind-ai", "--baseline", typed)
+    assert result.exit_code == 2 and "is not an annexa JSON report" in result.stderr
+
+
+def test_stored_fingerprints_are_recomputed_and_null_differs_from_empty(tmp_path, cli):
+    report = tmp_path / "main.json"
+    cli("check", FIXTURES / "harbor-logistics", "--as-of", "2026-11-28", "--format", "json", "-o", report)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    for result in data["results"]:
+        result["fingerprint"] = "0" * 32  # another annexa's hashes must not matter
+    report.write_text(json.dumps(data), encoding="utf-8")
+    again = cli(
+        "check", FIXTURES / "harbor-logistics", "--as-of", "2026-11-28", "--baseline", report, "--fail-on", "new"
+    )
+    assert again.exit_code == 0
+    assert fingerprint("r", "A.2.2", None) != fingerprint("r", "A.2.2", "")

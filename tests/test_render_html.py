@@ -283,7 +283,7 @@ console.log(JSON.stringify(out));
 def test_the_filter_script_hides_the_rows_that_do_not_match():
     report = report_of(FIXTURES / "harbor-logistics")
     earlier = copy.deepcopy(report)
-    next(r for r in earlier["results"] if r["status"] == "blocked")["fingerprint"] = "0" * 32
+    next(r for r in earlier["results"] if r["status"] == "blocked")["subject"] = "gone-since"
     report["baseline"] = api.compare(report, earlier, "main.json")
     page = Page(render_html(report))
     rows = [row["attrs"] for row in page.rows]
@@ -305,7 +305,7 @@ def test_new_gaps_warnings_and_fixed_gaps_are_shown(make_repo, make_pack):
     report = report_of(FIXTURES / "harbor-logistics")
     earlier = copy.deepcopy(report)
     gaps = [r for r in earlier["results"] if r["status"] in ("fail", "blocked", "waived")]
-    gaps[0]["fingerprint"] = "0" * 32
+    gaps[0]["subject"] = "gone-since"
     report["baseline"] = api.compare(report, earlier, "main.json")
     html = render_html(report)
     page = Page(html)
