@@ -337,9 +337,13 @@ def test_command(directory, mutate, min_coverage, rule_dirs, no_builtin_rules) -
     survivors = []
     if mutate:
         cases = ruletest.load_cases(ruletest.test_files(folder))
-        bases = sorted({(path.parent / case["base"]).resolve() for path, case, _ in cases})
-        as_of = cases[0][2]["as_of"] if cases else ruletest.DEFAULT_AS_OF
-        mutation = ruletest.mutate(bases, as_of, list(rule_dirs), not no_builtin_rules)
+        bases = sorted(
+            {
+                ((path.parent / case["base"]).resolve(), case.get("as_of", defaults["as_of"]))
+                for path, case, defaults in cases
+            }
+        )
+        mutation = ruletest.mutate(bases, list(rule_dirs), not no_builtin_rules)
         survivors = mutation.survivors
         click.echo(
             f"mutations: {mutation.tried} tried, {mutation.killed} made their rule stop passing, "

@@ -322,6 +322,11 @@ def _join_candidates(found: Found, name: str, where: Predicate | None, ctx: Cont
     return index.get(wanted, [])
 
 
+def _entry(label: str, location) -> Trace:
+    """A trace node for an entry that counted, at the line where the entry starts."""
+    return Trace("entry", True, f"`{label}` counts{at(location)}", location=location, item=label)
+
+
 def _labelled(trace: Trace, label: str) -> Trace:
     trace.item = label
     return trace
@@ -336,7 +341,11 @@ def op_count(args: dict, ctx: Context) -> Trace:
         return problem
     rejected: list[Trace] = []
     maybes: list = []
-    matched = [label for _, label, _, _ in select(found, args["as"], args.get("where"), ctx, rejected, maybes)]
+    entries = [
+        (label, location)
+        for _, label, location, _ in select(found, args["as"], args.get("where"), ctx, rejected, maybes)
+    ]
+    matched = [label for label, _ in entries]
     total, open_ = len(matched), len(maybes)
     passed = (low is None or total >= low) and (high is None or total + open_ <= high)
     could_pass = (low is None or total + open_ >= low) and (high is None or total <= high)
@@ -349,7 +358,10 @@ def op_count(args: dict, ctx: Context) -> Trace:
     shown_items = f" ({', '.join(matched[:10])}{', …' if total > 10 else ''})" if matched else ""
     undecided = f", and {open_} that cannot be judged" if open_ else ""
     reason = f"{total}{which} in `{found.path}`{shown_items}{undecided}, expected {bounds}{at(found.location)}"
-    children = (*_undecided(maybes), *_filtered(rejected)) if not passed else ()
+    if passed:  # the entries counted, each where it is recorded
+        children = tuple(_entry(label, location) for label, location in entries[:50])
+    else:
+        children = (*_undecided(maybes), *_filtered(rejected))
     unknown = not passed and could_pass
     return Trace(
         "count", passed, reason, found.path, total, found.location, expected, children=children, unknown=unknown
@@ -409,6 +421,7 @@ def op_some(args: dict, ctx: Context) -> Trace:
         children.append(_labelled(trace, label))
         if trace.passed:
             reason = f"`{label}` in `{found.path}` qualifies: {trace.reason}"
+            children.append(_entry(label, location))
             return Trace("some", True, reason, found.path, label, trace.location or location, children=tuple(children))
     which = "matching " if args.get("where") is not None else ""
     filtered = (*_undecided(maybes), *_filtered(rejected))

@@ -191,7 +191,8 @@ def run_tests(directory: Path, rule_dirs: list, builtin: bool) -> TestRun:
 
 # ---- the vacuous-pass guard ---------------------------------------------------
 
-_KEY_LINE = re.compile(r"^(\s*)([A-Za-z0-9_.-]+):(\s.*)?$")
+_KEY_LINE = re.compile(r"^(\s*)(- +)?([A-Za-z0-9_.-]+):(\s.*)?$")
+_ITEM_LINE = re.compile(r"^(\s*)- ")
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s")
 
 
@@ -210,44 +211,90 @@ class MutationRun:
     survivors: list[Survivor]
 
 
-def _deciding_places(trace) -> set:
-    """The facts a pass rests on: every branch of `all` and `every`, but of an `any` whose
-    alternatives hold independently none (each alone would carry the pass, so removing one
-    fact proves nothing either way)."""
+def _deciding(trace) -> list[set]:
+    """Groups of facts a pass rests on, each group removed together.
+
+    Every branch of `all` and `every` counts; of a `some`, the entry that
+    qualified; of an `any` whose alternatives hold independently, the facts of
+    all of them together (each alone would carry the pass).
+    """
     if trace.op == "any":
         holding = [child for child in trace.children if child.passed]
-        return _deciding_places(holding[0]) if len(holding) == 1 else set()
-    if trace.op == "some" and trace.children:
-        return {trace.location} - {None} | _deciding_places(trace.children[-1])  # the entry that qualified
-    places = {trace.location} if trace.location is not None else set()
+        if len(holding) == 1:
+            return _deciding(holding[0])
+        together = set().union(*(place for child in holding for place in _all_places(child)))
+        return [together] if together else []
+    if trace.op == "some" and len(trace.children) >= 2:
+        return _deciding(trace.children[-1]) + _deciding(trace.children[-2])  # the entry and why it qualified
+    if trace.op in ("count", "some", "every"):  # their own location is the collection, not a fact
+        return [group for child in trace.children for group in _deciding(child)]
+    groups = [{trace.location}] if trace.location is not None else []
     for child in trace.children:
-        places |= _deciding_places(child)
-    return places
+        groups.extend(_deciding(child))
+    return groups
 
 
-def _mutations(root: Path, result: Result) -> Iterator[tuple[str, str, str | None]]:
-    """(file, description, new text or None to delete) for each fact the passing result rests on."""
-    places = sorted(_deciding_places(result.trace))
-    for place in places:
-        path = root / place.file
-        if not path.is_file():
+def _all_places(trace) -> list[set]:
+    return [{place} for place in trace.locations()]
+
+
+def _block(lines: list[str], index: int) -> range | None:
+    """The lines that hold the fact starting at `index`: a key with its value, a list entry, or a heading."""
+    text = lines[index]
+    if _HEADING_LINE.match(text):
+        return range(index, index + 1)
+    match = _KEY_LINE.match(text) or _ITEM_LINE.match(text)
+    if match is None:
+        return None
+    indent = len(match.group(1))
+    end = index + 1
+    while end < len(lines):
+        following = lines[end]
+        if following.strip() and len(following) - len(following.lstrip(" ")) <= indent:
+            break  # back at the fact's own indentation or less: the next fact
+        end += 1
+    return range(index, end)
+
+
+def _mutations(root: Path, result: Result) -> Iterator[tuple[dict[str, str | None], str]]:
+    """({file: new text, or None to delete}, description) for each group of facts the pass rests on."""
+    seen: set[frozenset] = set()
+    for group in _deciding(result.trace):
+        key = frozenset(group)
+        if not group or key in seen:
             continue
-        lines = path.read_text(encoding="utf-8").split("\n")
-        if place.file.endswith(".md") and place.line == 1:
-            yield place.file, f"{place.file} (deleted)", None
-            continue
-        if place.line > len(lines):
-            continue
-        text = lines[place.line - 1]
-        if _KEY_LINE.match(text) or _HEADING_LINE.match(text):
-            mutated = lines[: place.line - 1] + lines[place.line :]
-            yield place.file, f"{place} `{text.strip()}` (removed)", "\n".join(mutated)
+        seen.add(key)
+        by_file: dict[str, list[int]] = {}
+        for place in group:
+            by_file.setdefault(place.file, []).append(place.line)
+        changes: dict[str, str | None] = {}
+        described = []
+        for file, line_numbers in sorted(by_file.items()):
+            path = root / file
+            if not path.is_file():
+                continue
+            if file.endswith(".md") and 1 in line_numbers:
+                changes[file] = None
+                described.append(f"{file} (deleted)")
+                continue
+            lines = path.read_text(encoding="utf-8").split("\n")
+            drop: set[int] = set()
+            for number in line_numbers:
+                if number <= len(lines):
+                    block = _block(lines, number - 1)
+                    if block is not None:
+                        drop.update(block)
+                        described.append(f"{file}:{number} `{lines[number - 1].strip()}`")
+            if drop:
+                changes[file] = "\n".join(line for i, line in enumerate(lines) if i not in drop)
+        if changes:
+            yield changes, " and ".join(described) + " (removed)"
 
 
-def mutate(bases: list[Path], as_of: dt.date, rule_dirs: list, builtin: bool) -> MutationRun:
-    """Remove each fact a passing result read, one at a time; a rule that still passes proves nothing."""
+def mutate(bases: list[tuple[Path, dt.date]], rule_dirs: list, builtin: bool) -> MutationRun:
+    """Remove each fact a passing result rests on, one at a time; a rule that still passes proves nothing."""
     run = MutationRun(0, 0, 0, [])
-    for base in bases:
+    for base, as_of in bases:
         with tempfile.TemporaryDirectory(prefix="annexa-mutate-") as folder:
             pristine = Path(folder) / "base"
             shutil.copytree(base, pristine, symlinks=True)
@@ -255,21 +302,22 @@ def mutate(bases: list[Path], as_of: dt.date, rule_dirs: list, builtin: bool) ->
             for result in evaluation.results:
                 if result.status != "pass":
                     continue
-                for file, removed, text in _mutations(pristine, result):
+                for changes, removed in _mutations(pristine, result):
                     run.tried += 1
                     work = Path(folder) / f"m{run.tried}"
                     shutil.copytree(pristine, work, symlinks=True)
-                    if text is None:
-                        (work / file).unlink()
-                    else:
-                        (work / file).write_text(text, encoding="utf-8")
+                    for file, text in changes.items():
+                        if text is None:
+                            (work / file).unlink()
+                        else:
+                            (work / file).write_text(text, encoding="utf-8")
                     try:
                         after = check(work, as_of, rule_dirs, builtin)
                     except AnnexaInputError:
                         run.invalid += 1  # the mutation made the repository invalid: nothing to learn
-                        shutil.rmtree(work)
                         continue
-                    shutil.rmtree(work)
+                    finally:
+                        shutil.rmtree(work)
                     again = [r for r in after.results if r.rule.id == result.rule.id and r.subject == result.subject]
                     if again and again[0].status == "pass":
                         run.survivors.append(Survivor(result.rule.id, result.subject, f"{base.name}: {removed}"))
