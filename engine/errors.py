@@ -26,7 +26,7 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         text = f"{where}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return safe_text(f"{text} ({self.hint})" if self.hint else text)
 
     def sort_key(self) -> tuple[str, int, str]:
         return (self.file, self.line or 0, self.message)
@@ -54,12 +54,24 @@ class RulesError(AnnexaInputError):
     kind = "rules"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # newlines too: no fact may start a line of its own
 
 
 def safe_text(text: str) -> str:
-    """User text with control characters escaped, so no fact can drive the terminal it is printed on."""
+    """User text on one line with control characters escaped.
+
+    No fact can drive the terminal it is printed on, nor start a line of its
+    own in a CI log (where `::error ...` at a line start is a command).
+    """
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+_CONTROL_KEEPING_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe_lines(text: str) -> str:
+    """Like `safe_text`, but line breaks stay: for files whose cells may span lines (CSV)."""
+    return _CONTROL_KEEPING_LINES.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -20,7 +20,7 @@ import csv
 import io
 import re
 
-from .errors import safe_text
+from .errors import safe_lines
 
 HEADER = ("group", "control", "rule", "subject", "status", "severity", "reason", "remediation", "location")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -30,7 +30,7 @@ _LINE_BREAKS = re.compile(r"\r\n?")
 
 def cell(value: object) -> str:
     """One cell's text: line breaks as `\\n`, control characters escaped, formulas neutralized."""
-    text = "" if value is None else safe_text(_LINE_BREAKS.sub("\n", str(value)))
+    text = "" if value is None else safe_lines(_LINE_BREAKS.sub("\n", str(value)))
     return f"'{text}" if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
 

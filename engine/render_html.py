@@ -24,7 +24,7 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
-from .errors import safe_text
+from .errors import safe_lines
 
 TEMPLATE = "report.html.j2"
 
@@ -36,7 +36,7 @@ _ROW = 22
 _BAR_HEIGHT = 16
 
 _LINE_BREAKS = re.compile(r"\r\n?")
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what safe_text escapes, carriage returns among them
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what safe_lines escapes, carriage returns among them
 
 
 @cache
@@ -83,7 +83,7 @@ def _shown(value: object) -> object:
     """Every interpolated string: line breaks normalized, control characters shown as `\\xNN`."""
     if isinstance(value, Markup) or not isinstance(value, str) or not _UNSAFE.search(value):
         return value
-    return safe_text(_LINE_BREAKS.sub("\n", value))
+    return safe_lines(_LINE_BREAKS.sub("\n", value))
 
 
 def _chart(report: dict) -> dict:

@@ -28,14 +28,14 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
-from .errors import safe_text
+from .errors import safe_lines
 
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(text: object) -> str:
     """Text that XML 1.0 can carry: control characters and non-characters escaped as `\\xNN` / `\\uXXXX`."""
-    text = safe_text(str(text))  # C0 (but tab and newline) and C1 controls, as in the terminal table
+    text = safe_lines(str(text))  # C0 (but tab and newline) and C1 controls, as in the terminal table
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -22,7 +22,7 @@ def render_table(report: dict) -> Iterator[str]:
     rows = [
         (c["id"], _clip(c["title"], 40), c["status"].replace("_", " "), _clip(c["reason"], _WIDTH)) for c in assessed
     ]
-    yield f"{safe_text(report['organization']['name'])} — ISO/IEC 42001 gap analysis as of {report['as_of']}"
+    yield f"{_clip(report['organization']['name'], 200)} — ISO/IEC 42001 gap analysis as of {report['as_of']}"
     yield ""
     yield tabulate(rows, headers=("id", "title", "status", "reason"), tablefmt="simple")
     yield ""

@@ -30,6 +30,7 @@ from .errors import safe_text
 from .evaluate import STATUSES, Evaluation, Result
 from .facts import Facts
 from .located import FactMap, Location
+from .render_csv import cell as csv_cell
 from .rollup import CONTROL_STATUSES, roll_up
 
 SCHEMA_VERSION = "1.0.0"
@@ -300,9 +301,9 @@ _CSV_COLUMNS = (
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralize(cell: str) -> str:
-    """A cell no spreadsheet reads as a formula: a leading `'` before `=`, `+`, `-`, `@`, tab or CR."""
-    return f"'{cell}" if cell.startswith(_FORMULA_START) else cell
+def neutralize(text: str) -> str:
+    """A CSV cell no spreadsheet reads as a formula and no terminal obeys (the check report's own rule)."""
+    return csv_cell(text)
 
 
 def _csv(soa: dict) -> str:

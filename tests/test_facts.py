@@ -7,7 +7,7 @@ import pytest
 from annexa.engine import api
 from annexa.engine.errors import FactsError
 
-from conftest import MANIFEST
+from conftest import AI_SYSTEMS, MANIFEST
 
 IMPACT = """\
 impact_assessments:
@@ -126,3 +126,14 @@ def test_an_unknown_key_without_a_close_match_lists_the_known_ones(make_repo):
     assert error.startswith(
         "aims.yaml:10: unknown key `zzz_register` in `aims.yaml.registers` (known keys: ai_systems,"
     )
+
+
+def test_no_fact_can_start_a_line_of_its_own_in_a_ci_log(make_repo, cli):
+    hostile = MANIFEST.replace("  name: Test Org\n", '  name: "Test Org\\n::error file=aims.yaml::injected"\n')
+    result = cli("check", make_repo({"aims.yaml": hostile}), "--as-of", "2026-11-28")
+    assert not any(line.startswith("::") for line in result.stdout.splitlines())
+    systems = AI_SYSTEMS.replace("lifecycle_stage: operation", 'lifecycle_stage: "x\\n::error::injected"', 1)
+    result = cli("validate", make_repo({"registers/ai-systems.yaml": systems}, name="bad"))
+    assert result.exit_code == 2
+    assert not any(line.startswith("::") for line in result.stderr.splitlines())
+    assert "`x\\x0a::error::injected`" in result.stderr
