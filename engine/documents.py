@@ -27,7 +27,8 @@ class Document:
     exists: bool
     referenced_at: Location
     front: FactMap | None = None
-    headings: dict[str, int] = field(default_factory=dict)
+    headings: dict[str, int] = field(default_factory=dict)  # normalized title → line
+    titles: dict[int, str] = field(default_factory=dict)  # line → the title as written
 
     def location(self) -> Location:
         return Location(self.path, 1)
@@ -56,6 +57,7 @@ def parse_markdown(data: bytes, source: str, referenced_at: Location) -> Documen
         else:
             raise FactsError([Diagnostic(source, 1, "front matter opened with `---` is never closed")])
     headings: dict[str, int] = {}
+    titles: dict[int, str] = {}
     fence = ""  # the open code fence; as in CommonMark, only the same character, at least as long, closes it
     for number in range(body_start, len(lines)):
         line = lines[number]
@@ -74,7 +76,8 @@ def parse_markdown(data: bytes, source: str, referenced_at: Location) -> Documen
                 title = match.group(2).rstrip(" \t").rstrip("#").rstrip(" \t")
                 if title:
                     headings.setdefault(normalize_heading(title), number + 1)
-    return Document(source, True, referenced_at, front, headings)
+                    titles[number + 1] = title
+    return Document(source, True, referenced_at, front, headings, titles)
 
 
 def normalize_heading(text: str) -> str:
@@ -83,15 +86,24 @@ def normalize_heading(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s-]", " ", text).split())  # a hyphen joins: `non-commitments` is one word
 
 
-def find_heading(headings: dict[str, int], wanted: str) -> int | None:
-    """The line of the first heading that is, or contains as whole words, the wanted one.
+_QUALIFIERS = ("our", "the", "a", "an")
 
-    `Our commitments` satisfies `Commitments`: a required section may carry a
-    qualifier in its title, and an auditor would accept it.
+
+def find_heading(headings: dict[str, int], wanted: str) -> int | None:
+    """The line of the heading that is the wanted one, allowing a leading `our` or `the`.
+
+    `Our commitments` satisfies `Commitments`; `Out of scope` does not satisfy
+    `Scope`, nor does `Purpose not yet defined` satisfy `Purpose`: a required
+    section is matched by its whole title, never by a word inside another one.
     """
     target = normalize_heading(wanted)
     if target in headings:
         return headings[target]
-    pattern = re.compile(rf"(^| ){re.escape(target)}( |$)")
-    lines = [line for heading, line in headings.items() if pattern.search(heading)]
+    lines = []
+    for heading, line in headings.items():
+        words = heading.split()
+        while words and words[0] in _QUALIFIERS:
+            words = words[1:]
+        if " ".join(words) == target:
+            lines.append(line)
     return min(lines) if lines else None

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .documents import Document, find_heading
+from .documents import Document, find_heading, normalize_heading
 from .resolve import MISSING, CompiledPath, Context, Found, blank, items_of, resolve
 from .trace import Trace, at, show
 
@@ -581,7 +581,9 @@ def op_document(args: dict, ctx: Context) -> Trace:
         line = find_heading(document.headings, heading)
         location = document.location() if line is None else type(document.location())(document.path, line)
         ok = line is not None
-        reason = f"heading `{heading}` {'found' if ok else 'missing'}{at(location)}"
+        written = document.titles.get(line) if ok else None
+        as_written = f" as `{written}`" if written and normalize_heading(written) != normalize_heading(heading) else ""
+        reason = f"heading `{heading}` {'found' + as_written if ok else 'missing'}{at(location)}"
         children.append(Trace("heading", ok, reason, found.path, heading if ok else None, location, heading))
     failed = [c for c in children if not c.passed]
     if failed:

@@ -954,3 +954,19 @@ def test_blank_values_are_not_evidence(one, field, value):
 def test_not_exists_on_an_undeclared_register_cannot_be_judged(one):
     result = one("not: {exists: incidents}")
     expect(result, "fail", "not", "cannot be judged", "register `incidents` is not declared")
+
+
+@pytest.mark.parametrize(
+    ("heading", "required"),
+    [("## Out of scope", "Scope"), ("## Purpose not yet defined", "Purpose"), ("## No method agreed", "Method")],
+)
+def test_a_heading_that_only_contains_the_required_words_does_not_count(one, heading, required):
+    policy = AI_POLICY.replace("# Purpose\n", "# Intro\n").replace("# Scope\n", "# Overview\n") + f"\n{heading}\n"
+    result = one(f"document: {{path: documents.ai_policy, headings: [{required}]}}", {"docs/ai-policy.md": policy})
+    expect(result, "fail", "document", f"heading `{required}` missing")
+
+
+def test_a_heading_found_with_a_qualifier_says_how_it_is_written(one):
+    policy = AI_POLICY + "\n## 3. Our commitments\n"
+    result = one("document: {path: documents.ai_policy, headings: [Commitments]}", {"docs/ai-policy.md": policy})
+    assert "heading `Commitments` found as `Our commitments`" in result.trace.children[0].reason
