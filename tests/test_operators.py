@@ -969,4 +969,4 @@ def test_a_heading_that_only_contains_the_required_words_does_not_count(one, hea
 def test_a_heading_found_with_a_qualifier_says_how_it_is_written(one):
     policy = AI_POLICY + "\n## 3. Our commitments\n"
     result = one("document: {path: documents.ai_policy, headings: [Commitments]}", {"docs/ai-policy.md": policy})
-    assert "heading `Commitments` found as `Our commitments`" in result.trace.children[0].reason
+    assert "heading `Commitments` found as `3. Our commitments`" in result.trace.children[0].reason
