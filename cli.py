@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -147,7 +148,9 @@ def render(output_format: str, report: dict) -> str:
 
 
 def emit(text: str, output: str | None) -> None:
-    if output:
+    if output == "":
+        raise click.UsageError("`-o` needs a file name (or `-` for standard output)")
+    if output and output != "-":
         write_atomically(output, text)
     else:
         click.echo(text, nl=False)
@@ -195,7 +198,15 @@ def check(path, as_of, output_format, output, fail_on, baseline, rule_dirs, no_b
     if earlier is not None:
         report["baseline"] = api.compare(report, earlier, baseline)
     emit(render(output_format, report), output)
-    sys.exit(EXIT_GAPS if api.gate(report, fail_on) else 0)
+    failing = api.gate(report, fail_on)
+    if failing:
+        statuses = Counter(r["status"] for r in failing)
+        counted = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+        first = failing[0]
+        whose = f" [{first['subject']}]" if first["subject"] is not None else ""
+        summary = f"{len(failing)} result(s) at `--fail-on {fail_on}` ({counted}), first {first['rule']}{whose}"
+        click.echo(f"annexa: gate: {summary}", err=True)
+    sys.exit(EXIT_GAPS if failing else 0)
 
 
 @main.command()

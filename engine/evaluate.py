@@ -187,6 +187,10 @@ class _Waivers:
                 hint = did_you_mean(subject, known)
                 note = f"waiver `{item['id']}` names subject `{subject}`, which no result of `{target}` has"
                 notes.append(WaiverNote(item["id"], waiver.location, f"{note} ({hint})" if hint else note))
+            elif item.get("granted_on") is not None and item["granted_on"] > self.as_of:
+                granted = item["granted_on"].isoformat()
+                note = f"waiver `{item['id']}` for `{target}` is granted on {granted}: it does not apply yet"
+                notes.append(WaiverNote(item["id"], waiver.location, note))
             elif not waiver.used:
                 note = f"waiver `{item['id']}` for `{target}` covers nothing: no result of it fails"
                 notes.append(WaiverNote(item["id"], waiver.location, note))

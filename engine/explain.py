@@ -155,8 +155,21 @@ def explain(ruleset: RuleSet, wanted: str) -> list[str]:
     """Lines describing a control, a clause or a rule; an unknown id is an error with a hint."""
     if wanted in ruleset.rules:
         return list(_rule_lines(ruleset.rules[wanted], ruleset))
-    if wanted in ruleset.catalog.entries:
-        return list(_entry_lines(ruleset.catalog.entries[wanted], ruleset))
-    known = [*ruleset.rules, *ruleset.catalog.entries]
+    catalog = ruleset.catalog
+    if wanted in catalog.entries:
+        return list(_entry_lines(catalog.entries[wanted], ruleset))
+    if wanted in catalog.groups:
+        members = [e for e in catalog.entries.values() if e.group == wanted and e.id != wanted]
+        lines = [f"{wanted} — {catalog.groups[wanted]} (group)"]
+        lines += [f"  {e.id}  {e.title}" for e in members]
+        return lines
+    if wanted in catalog.annex_c:
+        kind = "objective" if wanted.startswith("C.2") else "risk source"
+        lines = [f"{wanted} — {catalog.annex_c[wanted]} (Annex C {kind})"]
+        field = "objectives" if kind == "objective" else "risk_sources"
+        related = [e for e in catalog.entries.values() if wanted in getattr(e, field)]
+        lines += [f"  {'served by' if kind == 'objective' else 'addressed by'} {e.id}  {e.title}" for e in related]
+        return lines
+    known = [*ruleset.rules, *catalog.entries, *catalog.groups, *catalog.annex_c]
     hint = did_you_mean(wanted, known) or "try `annexa controls` for the ids"
     raise RulesError([Diagnostic(wanted, None, "no control, clause or rule has this id", hint)])

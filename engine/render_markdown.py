@@ -141,7 +141,7 @@ def _gap_section(control: dict, results: list[dict]) -> Iterator[str]:
         yield f"{code(result['rule'])} — {inline(result['title'])} ({result['severity']})"
         yield ""
         if result["evidence"]:
-            yield "- evidence missing:"
+            yield "- evidence expected:"
             yield from (f"  - {inline(item)}" for item in result["evidence"])
         yield f"- remediation: {inline(result['remediation'])}"
     yield ""
@@ -172,6 +172,11 @@ def _lines(report: dict) -> Iterator[str]:
         for p in report["rule_packs"]
     )
     yield f"- rule packs: {packs or 'none'}"
+    for override in report.get("rule_overrides", []):
+        yield (
+            f"- rule {code(override['rule'])} at {code(override['source'])} replaces the one at"
+            f" {code(override['replaces'])}"
+        )
     baseline = report.get("baseline")
     if baseline is not None:
         since = f" of {inline(baseline['as_of'])}" if baseline.get("as_of") else ""

@@ -31,7 +31,9 @@ def render_table(report: dict) -> Iterator[str]:
     fails = report["summary"]["fails_by_severity"]
     yield "fails by severity: " + ", ".join(f"{n} {s}" for s, n in fails.items())
     counts = report["summary"]["controls"]
-    yield "controls and sub-clauses: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
+    yield "controls and clauses: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
+    for override in report.get("rule_overrides", []):
+        yield f"note: rule `{override['rule']}` at {override['source']} replaces the one at {override['replaces']}"
     for note in report["waivers"]:
         yield f"note: {note['note']} ({note['location']['file']}:{note['location']['line']})"
     baseline = report.get("baseline")

@@ -49,3 +49,22 @@ def test_explain_an_unknown_id_is_an_error_with_a_hint(cli):
     result = cli("explain", "A.2.44")
     assert result.exit_code == 2
     assert "no control, clause or rule has this id (did you mean `A.2.4`?)" in result.stderr
+
+
+def test_explain_annex_c_ids_and_groups(cli):
+    objective = cli("explain", "C.2.5")
+    assert objective.exit_code == 0
+    assert objective.stdout.startswith("C.2.5 — Fairness (Annex A objective)".replace("Annex A", "Annex C"))
+    assert "served by" in objective.stdout
+    group = cli("explain", "A.5")
+    assert group.exit_code == 0 and "A.5.2  AI system impact assessment process" in group.stdout
+
+
+def test_dash_writes_to_standard_output_and_an_empty_name_is_refused(cli, tmp_path):
+    from conftest import FIXTURES
+
+    result = cli("check", FIXTURES / "northwind-ai", "--as-of", "2026-11-28", "-o", "-")
+    assert "Northwind Analytics" in result.stdout
+    assert not (tmp_path / "-").exists()
+    empty = cli("check", FIXTURES / "northwind-ai", "-o", "")
+    assert empty.exit_code == 2 and "`-o` needs a file name" in empty.stderr
