@@ -64,6 +64,13 @@ All AI systems.
 """
 
 
+def report_of(path, rule_dirs=(), builtin: bool = True) -> dict:
+    """The JSON report of a repository as of AS_OF: what every renderer test renders."""
+    from annexa.engine import api
+
+    return api.report(api.check(path, AS_OF, list(rule_dirs), builtin_rules=builtin))
+
+
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write files (text is dedented) under root; returns root."""
     for name, content in files.items():

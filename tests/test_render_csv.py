@@ -12,15 +12,11 @@ import pytest
 from annexa.engine import api
 from annexa.engine.render_csv import render_csv
 
-from conftest import AI_SYSTEMS, AS_OF, FIXTURES, MANIFEST
+from conftest import AI_SYSTEMS, FIXTURES, MANIFEST, report_of
 
 HEADER = ["group", "control", "rule", "subject", "status", "severity", "reason", "remediation", "location"]
 FORMULAS = ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(1)", "\tfoo", "\rfoo", "=1+1\r\n=2", "  =1+1"]
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")  # a carriage return is written as a line feed
-
-
-def report_of(path, rule_dirs=(), builtin=True) -> dict:
-    return api.report(api.check(path, AS_OF, rule_dirs, builtin_rules=builtin))
 
 
 def read(text: str) -> list[list[str]]:

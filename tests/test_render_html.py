@@ -18,7 +18,7 @@ import pytest
 from annexa.engine import api
 from annexa.engine.render_html import render_html
 
-from conftest import AI_SYSTEMS, AS_OF, FIXTURES, MANIFEST, REPO_ROOT
+from conftest import AI_SYSTEMS, FIXTURES, MANIFEST, REPO_ROOT, report_of
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -82,10 +82,6 @@ class Page(HTMLParser):
 
     def elements(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
         return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
-
-
-def report_of(path, rule_dirs=(), builtin=True) -> dict:
-    return api.report(api.check(path, AS_OF, rule_dirs, builtin_rules=builtin))
 
 
 def trace_size(node: dict) -> int:

@@ -9,18 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from annexa.engine import api
 from annexa.engine.render_junit import render_junit, trace_lines, xml_text
 
-from conftest import AI_SYSTEMS, AS_OF, FIXTURES
+from conftest import AI_SYSTEMS, FIXTURES, report_of
 
 JUNIT_XSD = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "junit.xsd"
 FIXTURE_NAMES = sorted(p.name for p in FIXTURES.iterdir() if (p / "aims.yaml").is_file())
 SKIPPED_STATUSES = ("blocked", "not_applicable", "waived")
-
-
-def report_of(path: Path, rule_dirs=(), builtin_rules: bool = True) -> dict:
-    return api.report(api.check(path, AS_OF, rule_dirs, builtin_rules=builtin_rules))
 
 
 def cases_by_name(root: ET.Element) -> dict[tuple[str, str], ET.Element]:

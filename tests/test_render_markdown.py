@@ -15,7 +15,7 @@ import pytest
 from annexa.engine import api
 from annexa.engine.render_markdown import render_markdown
 
-from conftest import AI_SYSTEMS, AS_OF, FIXTURES, MANIFEST
+from conftest import AI_SYSTEMS, FIXTURES, MANIFEST, report_of
 
 HOSTILE = "a | b\nc `x` \\ <script>alert(1)</script> *y* [z](http://e.test) $m$ &amp; ~s~ #h"
 GAPS = ("fail", "blocked", "waived")
@@ -30,10 +30,6 @@ OWNER_RULE = """\
   check: {equals: {path: system.owner, value: Alice}}
   remediation: "Name Alice | the owner\\nof every system"
 """
-
-
-def report_of(path, rule_dirs=(), builtin=True) -> dict:
-    return api.report(api.check(path, AS_OF, rule_dirs, builtin_rules=builtin))
 
 
 def yaml_string(text: str) -> str:

@@ -11,18 +11,13 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator
 
-from annexa.engine import api
 from annexa.engine.baseline import compare
 from annexa.engine.render_sarif import FINGERPRINT_KEY, render_sarif
 
-from conftest import AS_OF, FIXTURES
+from conftest import FIXTURES, report_of
 
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-2.1.0.schema.json"
 FIXTURE_NAMES = sorted(p.name for p in FIXTURES.iterdir() if (p / "aims.yaml").is_file())
-
-
-def report_of(path: Path) -> dict:
-    return api.report(api.check(path, AS_OF))
 
 
 def run_of(report: dict) -> dict:
