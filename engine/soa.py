@@ -223,8 +223,9 @@ def build_soa(evaluation: Evaluation) -> dict:
                 "justification_locations": cited,
                 "flag": flag,
                 "soa_entry": _entry_json(*recorded) if recorded is not None else None,
-                "status": statuses[entry.id].status,
-                "status_reason": statuses[entry.id].reason,
+                # an excluded control is not applicable, whether or not a rule covers it yet
+                "status": statuses[entry.id].status if applicable else "not_applicable",
+                "status_reason": statuses[entry.id].reason if applicable else f"excluded: {justification}",
                 "evidence": _evidence(results),
                 "rules": [
                     {"rule": rule_id, "results": _status_counts([r for r in results if r.rule.id == rule_id])}

@@ -117,7 +117,10 @@ def test_status_and_rules_come_from_the_evaluation(northwind, harbor):
     evaluation = api.check(FIXTURES / "northwind-ai", AS_OF)
     rolled = {c.id: c.status for c in api.roll_up(evaluation)}
     for control in northwind["controls"]:
-        assert control["status"] == rolled[control["id"]]
+        expected = rolled[control["id"]] if control["applicable"] else "not_applicable"  # excluded: not applicable
+        assert control["status"] == expected
+    assert by_id(northwind)["A.10.4"]["status"] == "not_applicable"
+    assert by_id(northwind)["A.10.4"]["status_reason"].startswith("excluded: ")
     a53 = by_id(northwind)["A.5.3"]
     assert a53["status"] == "partial"
     rules = {r["rule"]: r["results"] for r in a53["rules"]}
