@@ -19,10 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .api import check
+from .api import collector_paused
 from .errors import AnnexaInputError, Collector, Diagnostic, RulesError
-from .evaluate import Evaluation, Result
+from .evaluate import Evaluation, Result, evaluate
+from .facts import load_facts
 from .located import FactList, FactMap
+from .rules import RuleSet, load_rules
 from .schema_store import compiler
 from .yamlsafe import read_yaml_file
 
@@ -130,7 +132,27 @@ def _find(evaluation: Evaluation, expectation: FactMap) -> tuple[Result | None, 
     return results[0], None
 
 
-def run_case(path: Path, case: FactMap, defaults: dict, rule_dirs: list, builtin: bool) -> CaseOutcome:
+def _judge(root: Path, ruleset: RuleSet, as_of: dt.date) -> Evaluation:
+    with collector_paused():
+        return evaluate(ruleset, load_facts(root), as_of)
+
+
+def _restricted(ruleset: RuleSet, rule_id: str) -> RuleSet:
+    """The rule and everything it requires, directly or not: all a mutation needs to judge it again."""
+    import networkx as nx
+
+    keep = nx.ancestors(ruleset.graph, rule_id) | {rule_id}
+    return RuleSet(
+        {r: ruleset.rules[r] for r in keep},
+        tuple(r for r in ruleset.order if r in keep),
+        ruleset.graph.subgraph(keep),
+        ruleset.catalog,
+        ruleset.packs,
+        ruleset.overrides,
+    )
+
+
+def run_case(path: Path, case: FactMap, defaults: dict, ruleset: RuleSet) -> CaseOutcome:
     source = path.as_posix()
     outcome = CaseOutcome(case["name"], f"{source}:{case.line}", True)
     base = (path.parent / case["base"]).resolve()
@@ -147,7 +169,7 @@ def run_case(path: Path, case: FactMap, defaults: dict, rule_dirs: list, builtin
             outcome.passed = False
             return outcome
         try:
-            evaluation = check(root, case.get("as_of", defaults["as_of"]), rule_dirs, builtin)
+            evaluation = _judge(root, ruleset, case.get("as_of", defaults["as_of"]))
         except AnnexaInputError as exc:
             outcome.passed = False
             outcome.problems.extend(f"the patched repository is bad input: {d}" for d in exc.diagnostics)
@@ -177,11 +199,9 @@ def run_case(path: Path, case: FactMap, defaults: dict, rule_dirs: list, builtin
 
 
 def run_tests(directory: Path, rule_dirs: list, builtin: bool) -> TestRun:
-    from .rules import load_rules
-
     ruleset = load_rules(rule_dirs, builtin=builtin)
     cases = load_cases(test_files(directory))
-    outcomes = [run_case(path, case, defaults, rule_dirs, builtin) for path, case, defaults in cases]
+    outcomes = [run_case(path, case, defaults, ruleset) for path, case, defaults in cases]
     seen: dict[str, set[str]] = {}
     for outcome in outcomes:
         for rule, status in outcome.asserted:
@@ -292,32 +312,40 @@ def _mutations(root: Path, result: Result) -> Iterator[tuple[dict[str, str | Non
 
 
 def mutate(bases: list[tuple[Path, dt.date]], rule_dirs: list, builtin: bool) -> MutationRun:
-    """Remove each fact a passing result rests on, one at a time; a rule that still passes proves nothing."""
+    """Remove each fact a passing result rests on, one at a time; a rule that still passes proves nothing.
+
+    Rules are loaded once, and each mutation is judged with only the rule and
+    what it requires; the file is changed in place and restored afterwards.
+    """
+    ruleset = load_rules(rule_dirs, builtin=builtin)
+    restricted: dict[str, RuleSet] = {}
     run = MutationRun(0, 0, 0, [])
     for base, as_of in bases:
         with tempfile.TemporaryDirectory(prefix="annexa-mutate-") as folder:
-            pristine = Path(folder) / "base"
-            shutil.copytree(base, pristine, symlinks=True)
-            evaluation = check(pristine, as_of, rule_dirs, builtin)
+            work = Path(folder) / "base"
+            shutil.copytree(base, work, symlinks=True)
+            evaluation = _judge(work, ruleset, as_of)
             for result in evaluation.results:
                 if result.status != "pass":
                     continue
-                for changes, removed in _mutations(pristine, result):
+                subset = restricted.setdefault(result.rule.id, _restricted(ruleset, result.rule.id))
+                for changes, removed in _mutations(work, result):
                     run.tried += 1
-                    work = Path(folder) / f"m{run.tried}"
-                    shutil.copytree(pristine, work, symlinks=True)
-                    for file, text in changes.items():
-                        if text is None:
-                            (work / file).unlink()
-                        else:
-                            (work / file).write_text(text, encoding="utf-8")
+                    originals = {file: (work / file).read_bytes() for file in changes}
                     try:
-                        after = check(work, as_of, rule_dirs, builtin)
-                    except AnnexaInputError:
-                        run.invalid += 1  # the mutation made the repository invalid: nothing to learn
-                        continue
+                        for file, text in changes.items():
+                            if text is None:
+                                (work / file).unlink()
+                            else:
+                                (work / file).write_text(text, encoding="utf-8")
+                        try:
+                            after = _judge(work, subset, as_of)
+                        except AnnexaInputError:
+                            run.invalid += 1  # the mutation made the repository invalid: nothing to learn
+                            continue
                     finally:
-                        shutil.rmtree(work)
+                        for file, data in originals.items():
+                            (work / file).write_bytes(data)
                     again = [r for r in after.results if r.rule.id == result.rule.id and r.subject == result.subject]
                     if again and again[0].status == "pass":
                         run.survivors.append(Survivor(result.rule.id, result.subject, f"{base.name}: {removed}"))
