@@ -246,12 +246,24 @@ def _deciding(trace) -> list[set]:
         return [together] if together else []
     if trace.op == "some" and len(trace.children) >= 2:
         return _deciding(trace.children[-1]) + _deciding(trace.children[-2])  # the entry and why it qualified
-    if trace.op in ("count", "some", "every"):  # their own location is the collection, not a fact
+    if trace.op == "count":  # the entries counted, removed together: one alone may be redundant
+        together = {child.location for child in trace.children if child.location is not None}
+        return [together] if together else []
+    if trace.op in ("some", "every"):  # their own location is the collection, not a fact
         return [group for child in trace.children for group in _deciding(child)]
     groups = [{trace.location}] if trace.location is not None else []
     for child in trace.children:
         groups.extend(_deciding(child))
     return groups
+
+
+def _evidence(trace) -> set:
+    """Facts a pass positively rests on: passing leaves, outside `not` (which rests on an absence)."""
+    if not trace.passed or trace.op == "not":
+        return set()
+    if not trace.children:
+        return {trace.location} if trace.location is not None else set()
+    return set().union(*(_evidence(child) for child in trace.children))
 
 
 def _all_places(trace) -> list[set]:
@@ -276,8 +288,8 @@ def _block(lines: list[str], index: int) -> range | None:
     return range(index, end)
 
 
-def _mutations(root: Path, result: Result) -> Iterator[tuple[dict[str, str | None], str]]:
-    """({file: new text, or None to delete}, description) for each group of facts the pass rests on."""
+def _mutations(root: Path, result: Result) -> Iterator[tuple[dict[str, str | None], dict, str]]:
+    """({file: new text, or None to delete}, {file: {new line: old line}}, description) per group of facts."""
     seen: set[frozenset] = set()
     for group in _deciding(result.trace):
         key = frozenset(group)
@@ -288,6 +300,7 @@ def _mutations(root: Path, result: Result) -> Iterator[tuple[dict[str, str | Non
         for place in group:
             by_file.setdefault(place.file, []).append(place.line)
         changes: dict[str, str | None] = {}
+        renumbered: dict[str, dict[int, int]] = {}
         described = []
         for file, line_numbers in sorted(by_file.items()):
             path = root / file
@@ -306,9 +319,24 @@ def _mutations(root: Path, result: Result) -> Iterator[tuple[dict[str, str | Non
                         drop.update(block)
                         described.append(f"{file}:{number} `{lines[number - 1].strip()}`")
             if drop:
-                changes[file] = "\n".join(line for i, line in enumerate(lines) if i not in drop)
+                kept = [i for i in range(len(lines)) if i not in drop]
+                changes[file] = "\n".join(lines[i] for i in kept)
+                renumbered[file] = {new + 1: old + 1 for new, old in enumerate(kept)}
         if changes:
-            yield changes, " and ".join(described) + " (removed)"
+            yield changes, renumbered, " and ".join(described) + " (removed)"
+
+
+def _nothing_new(trace, before: set, renumbered: dict[str, dict[int, int]]) -> bool:
+    """Whether a pass after a mutation rests on no fact the first pass did not already rest on.
+
+    A rule that finds other evidence (another qualifying entry) is sound; one
+    that passes on what remained, or on the absence itself, proves nothing.
+    """
+    for place in _evidence(trace):
+        line = renumbered.get(place.file, {}).get(place.line, place.line)
+        if type(place)(place.file, line) not in before:
+            return False
+    return True
 
 
 def mutate(bases: list[tuple[Path, dt.date]], rule_dirs: list, builtin: bool) -> MutationRun:
@@ -329,7 +357,8 @@ def mutate(bases: list[tuple[Path, dt.date]], rule_dirs: list, builtin: bool) ->
                 if result.status != "pass":
                     continue
                 subset = restricted.setdefault(result.rule.id, _restricted(ruleset, result.rule.id))
-                for changes, removed in _mutations(work, result):
+                before = _evidence(result.trace)
+                for changes, renumbered, removed in _mutations(work, result):
                     run.tried += 1
                     originals = {file: (work / file).read_bytes() for file in changes}
                     try:
@@ -347,8 +376,8 @@ def mutate(bases: list[tuple[Path, dt.date]], rule_dirs: list, builtin: bool) ->
                         for file, data in originals.items():
                             (work / file).write_bytes(data)
                     again = [r for r in after.results if r.rule.id == result.rule.id and r.subject == result.subject]
-                    if again and again[0].status == "pass":
+                    if again and again[0].status == "pass" and _nothing_new(again[0].trace, before, renumbered):
                         run.survivors.append(Survivor(result.rule.id, result.subject, f"{base.name}: {removed}"))
                     else:
-                        run.killed += 1
+                        run.killed += 1  # it stopped passing, or passed again on other evidence
     return run
