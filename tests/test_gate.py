@@ -46,11 +46,10 @@ def test_fixed_gaps_are_listed(tmp_path, cli):
     repo = shutil.copytree(FIXTURES / "northwind-ai", tmp_path / "repo")
     report = tmp_path / "main.json"
     cli("check", repo, "--as-of", "2026-11-28", "--format", "json", "-o", report)
-    register = repo / "registers" / "ai_systems.yaml"
+    register = repo / "registers" / "impact_assessments.yaml"  # claims triage is reassessed after its retrain
     text = register.read_text(encoding="utf-8")
-    register.write_text(
-        text.replace("last_significant_change: 2026-09-15", "last_significant_change: 2025-09-15"), encoding="utf-8"
-    )
+    text = text.replace("assessed_on: 2025-11-10", "assessed_on: 2026-10-01")
+    register.write_text(text.replace("approved_on: 2025-11-18", "approved_on: 2026-10-05"), encoding="utf-8")
     data = json.loads(cli("check", repo, "--as-of", "2026-11-28", "--baseline", report, "--format", "json").stdout)
     assert [f["rule"] for f in data["baseline"]["fixed"]] == ["6.1.4-impact-assessment-current"]
     assert data["baseline"]["new"] == 0

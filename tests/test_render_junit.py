@@ -144,7 +144,7 @@ def test_waived_and_not_yet_enforced_fails_are_skipped(reports):
     report = copy.deepcopy(reports["northwind-ai"])
     waived = [r for r in report["results"] if r["status"] == "waived"]
     assert waived, "northwind-ai is expected to have a waived result"
-    [fail] = [r for r in report["results"] if r["status"] == "fail"]
+    fail = next(r for r in report["results"] if r["status"] == "fail")
     fail["enforced"] = False
     cases = cases_by_name(ET.fromstring(render_junit(report)))
     for result in waived:
@@ -172,7 +172,7 @@ HOSTILE_RULE = """\
 def test_a_hostile_fact_round_trips_as_text(make_repo, make_pack, junit_xsd):
     systems = AI_SYSTEMS.replace("owner: Bob", f"owner: {HOSTILE_OWNER}")
     report = report_of(make_repo({"registers/ai-systems.yaml": systems}), [make_pack(HOSTILE_RULE)], False)
-    [fail] = [r for r in report["results"] if r["status"] == "fail"]
+    fail = next(r for r in report["results"] if r["status"] == "fail")
     text = render_junit(report)
     validate_if_possible(junit_xsd, text)
     assert "\x07" not in text and "\x00" not in text and "\x1b" not in text
