@@ -300,24 +300,53 @@ def _join_candidates(found: Found, name: str, where: Predicate | None, ctx: Cont
     equals = where
     if where.operator.name == "all" and where.args["of"][0].operator.name == "equals":
         equals = where.args["of"][0]
+    if equals.operator.name == "some":
+        return _membership_candidates(found, name, equals, ctx)
     if equals.operator.name != "equals" or "same_as" not in equals.args:
         return None
     path, other = equals.args["path"], equals.args["same_as"]
     if path.head != name or len(path.rest) != 1 or other.head == name:
         return None
+    return _indexed(found, path.rest[0], other, ctx, lambda value: [value])
+
+
+def _membership_candidates(found: Found, name: str, some: Predicate, ctx: Context) -> list[int] | None:
+    """The same index for `where: {some: {in: item.systems, as: s, where: {equals: {path: s, same_as: system.id}}}}`.
+
+    "The entries whose list names this system" is the other common join; its
+    index maps each list element to the entries holding it.
+    """
+    inner = some.args.get("where")
+    collection = some.args["in"]
+    if inner is None or some.args.get("check") is not None or collection.head != name or len(collection.rest) != 1:
+        return None
+    if inner.operator.name != "equals" or "same_as" not in inner.args:
+        return None
+    path, other = inner.args["path"], inner.args["same_as"]
+    if path.head != some.args["as"] or path.rest or other.head in (name, some.args["as"]):
+        return None
+    return _indexed(found, collection.rest[0], other, ctx, lambda value: value if isinstance(value, list) else [])
+
+
+def _indexed(found: Found, field: str, other: CompiledPath, ctx: Context, keys_of) -> list[int] | None:
+    """Candidates whose `field` (or an element of it) equals the outer value; an entry without it never matches."""
     target = resolve(other, ctx)
     wanted = _join_key(target.value)
     if target.missing or wanted is None:
         return None
-    cache_key = (id(found.value), path.rest[0])
+    cache_key = (id(found.value), field, keys_of(None) == [None])
     index = ctx.indexes.get(cache_key)
     if index is None:
         index = {}
-        field = path.rest[0]
         for position, item in enumerate(found.value):
-            key = _join_key(item.get(field)) if isinstance(item, dict) and field in item else None
-            if key is not None:
-                index.setdefault(key, []).append(position)
+            if not isinstance(item, dict) or field not in item:
+                continue
+            for value in keys_of(item[field]):
+                key = _join_key(value)
+                if key is not None:
+                    positions = index.setdefault(key, [])
+                    if not positions or positions[-1] != position:
+                        positions.append(position)
         ctx.indexes[cache_key] = index
     return index.get(wanted, [])
 

@@ -1,0 +1,58 @@
+"""Write the golden expectation file of each fixture: `python tests/golden/update.py`.
+
+A golden file pins what annexa concludes about a sample organization: the
+status of every control and clause, and for each fail the words its reason
+must contain (the fact it names and where). Regenerate only after reading
+the diff: a changed golden file is a changed verdict an auditor would see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE.parent.parent / "fixtures"
+AS_OF = dt.date(2026, 11, 28)
+_LOCATED = re.compile(r"\(([\w./-]+\.(?:ya?ml|md):\d+)\)")
+_QUOTED = re.compile(r"`[^`]+`")
+
+
+def expectation(fixture: Path) -> dict:
+    from annexa.engine import api
+
+    report = api.report(api.check(fixture, AS_OF))
+    fails = []
+    for result in report["results"]:
+        if result["status"] != "fail":
+            continue
+        words = []
+        quoted = _QUOTED.search(result["reason"])
+        if quoted:
+            words.append(quoted.group())
+        located = _LOCATED.search(result["reason"])
+        if located:
+            words.append(located.group(1))
+        fails.append({"rule": result["rule"], "subject": result["subject"], "reason": words})
+    return {
+        "fixture": fixture.name,
+        "as_of": AS_OF.isoformat(),
+        "controls": {c["id"]: c["status"] for c in report["controls"]},
+        "fails": fails,
+    }
+
+
+def main() -> int:
+    for fixture in sorted(p for p in FIXTURES.iterdir() if (p / "aims.yaml").is_file()):
+        text = yaml.safe_dump(expectation(fixture), sort_keys=False, allow_unicode=True, width=120)
+        (HERE / f"{fixture.name}.yaml").write_text(text, encoding="utf-8")
+        print(f"wrote tests/golden/{fixture.name}.yaml")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
