@@ -11,9 +11,10 @@ import datetime as dt
 
 import pytest
 import yaml
-from conftest import FIXTURES, REPO_ROOT
 
 from annexa.engine import api
+
+from conftest import FIXTURES, REPO_ROOT
 
 GOLDEN = REPO_ROOT / "tests" / "golden"
 FILES = sorted(GOLDEN.glob("*.yaml"))

@@ -30,13 +30,14 @@ def expectation(fixture: Path) -> dict:
     for result in report["results"]:
         if result["status"] != "fail":
             continue
-        words = []
-        quoted = _QUOTED.search(result["reason"])
+        words = []  # the innermost fact the reason names, and where: the last path and the last location in it
+        paths = [q for q in _QUOTED.findall(result["reason"]) if "." in q and " " not in q]
+        quoted = paths or _QUOTED.findall(result["reason"])
         if quoted:
-            words.append(quoted.group())
-        located = _LOCATED.search(result["reason"])
+            words.append(quoted[-1])
+        located = _LOCATED.findall(result["reason"])
         if located:
-            words.append(located.group(1))
+            words.append(located[-1])
         fails.append({"rule": result["rule"], "subject": result["subject"], "reason": words})
     return {
         "fixture": fixture.name,
