@@ -23,6 +23,7 @@ import argparse
 import gc
 import hashlib
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -95,7 +96,11 @@ def child_api(org: Path, out_json: Path) -> int:
 
     from annexa.engine import api
 
-    evaluation = api.check(org, as_of=dt.date.fromisoformat(AS_OF))
+    packs = os.environ.get("ANNEXA_BENCH_RULES")  # --rules: only these packs, not the built-in ones
+    if packs:
+        evaluation = api.check(org, dt.date.fromisoformat(AS_OF), [packs], builtin_rules=False)
+    else:
+        evaluation = api.check(org, as_of=dt.date.fromisoformat(AS_OF))
     out_json.write_text(api.to_json(api.report(evaluation)), encoding="utf-8")
     return 0
 
@@ -333,6 +338,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--via", choices=["auto", "api", "cli"], default="auto", help="how to run the check")
     parser.add_argument("--parse-only", action="store_true", help="skip the engine")
+    parser.add_argument("--rules", type=Path, help="check with only the rule packs in this directory (API runs)")
     parser.add_argument("--json", type=Path, help="also write every sample to this file")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "ORG"), help=argparse.SUPPRESS)
     parser.add_argument("--report-to", type=Path, help=argparse.SUPPRESS)
@@ -352,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child is not None:
         kind, org = args.child
         return run_child(kind, Path(org), args.out_json, args.report_to)
+    if args.rules is not None:
+        os.environ["ANNEXA_BENCH_RULES"] = str(args.rules.resolve())  # inherited by every child run
     mode, description = (None, "skipped (--parse-only)") if args.parse_only else engine_mode(args.via)
     if mode is None and not args.parse_only:
         print(f"annexa engine absent: {description}", file=sys.stderr)
