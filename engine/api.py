@@ -50,8 +50,13 @@ def check(
     """Load rules and facts and evaluate them; raises AnnexaInputError on bad input."""
     with collector_paused():
         ruleset = load_rules(list(rule_dirs), builtin=builtin_rules)
-        facts = load_facts(path)
-        return evaluate(ruleset, facts, as_of or dt.date.today())
+    return judge(path, ruleset, as_of or dt.date.today())
+
+
+def judge(path: str | os.PathLike[str], ruleset: RuleSet, as_of: dt.date) -> Evaluation:
+    """Load the facts at PATH and evaluate an already loaded rule set (rule tests reuse one)."""
+    with collector_paused():
+        return evaluate(ruleset, load_facts(path), as_of)
 
 
 def report(evaluation: Evaluation) -> dict:
@@ -93,6 +98,7 @@ __all__ = [
     "compare",
     "evaluate",
     "gate",
+    "judge",
     "load_baseline",
     "load_facts",
     "load_rules",

@@ -77,15 +77,17 @@ def _counts(statuses, names) -> dict[str, int]:
 
 def _summary(evaluation: Evaluation, controls: list[ControlStatus]) -> dict:
     catalog = evaluation.ruleset.catalog
+    by_group: dict[str, list[str]] = {group_id: [] for group_id in catalog.groups}
+    for result in evaluation.results:  # one pass over the results, however many groups there are
+        by_group[catalog.entries[result.rule.control].group].append(result.status)
     groups = []
     for group_id, title in catalog.groups.items():
         members = [c for c in controls if c.group == group_id and catalog.is_leaf(c.id)]
-        results = [r for r in evaluation.results if catalog.entries[r.rule.control].group == group_id]
         groups.append(
             {
                 "group": group_id,
                 "title": title,
-                "results": _counts((r.status for r in results), STATUSES),
+                "results": _counts(by_group[group_id], STATUSES),
                 "controls": _counts((c.status for c in members), CONTROL_STATUSES),
             }
         )

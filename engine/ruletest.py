@@ -19,10 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .api import collector_paused
+from .api import judge
 from .errors import AnnexaInputError, Collector, Diagnostic, RulesError
-from .evaluate import Evaluation, Result, evaluate
-from .facts import load_facts
+from .evaluate import Evaluation, Result
 from .located import FactList, FactMap
 from .rules import RuleSet, load_rules
 from .schema_store import compiler
@@ -132,11 +131,6 @@ def _find(evaluation: Evaluation, expectation: FactMap) -> tuple[Result | None, 
     return results[0], None
 
 
-def _judge(root: Path, ruleset: RuleSet, as_of: dt.date) -> Evaluation:
-    with collector_paused():
-        return evaluate(ruleset, load_facts(root), as_of)
-
-
 def _restricted(ruleset: RuleSet, rule_id: str) -> RuleSet:
     """The rule and everything it requires, directly or not: all a mutation needs to judge it again."""
     import networkx as nx
@@ -169,7 +163,7 @@ def run_case(path: Path, case: FactMap, defaults: dict, ruleset: RuleSet) -> Cas
             outcome.passed = False
             return outcome
         try:
-            evaluation = _judge(root, ruleset, case.get("as_of", defaults["as_of"]))
+            evaluation = judge(root, ruleset, case.get("as_of", defaults["as_of"]))
         except AnnexaInputError as exc:
             outcome.passed = False
             outcome.problems.extend(f"the patched repository is bad input: {d}" for d in exc.diagnostics)
@@ -352,7 +346,7 @@ def mutate(bases: list[tuple[Path, dt.date]], rule_dirs: list, builtin: bool) ->
         with tempfile.TemporaryDirectory(prefix="annexa-mutate-") as folder:
             work = Path(folder) / "base"
             shutil.copytree(base, work, symlinks=True)
-            evaluation = _judge(work, ruleset, as_of)
+            evaluation = judge(work, ruleset, as_of)
             for result in evaluation.results:
                 if result.status != "pass":
                     continue
@@ -368,7 +362,7 @@ def mutate(bases: list[tuple[Path, dt.date]], rule_dirs: list, builtin: bool) ->
                             else:
                                 (work / file).write_text(text, encoding="utf-8")
                         try:
-                            after = _judge(work, subset, as_of)
+                            after = judge(work, subset, as_of)
                         except AnnexaInputError:
                             run.invalid += 1  # the mutation made the repository invalid: nothing to learn
                             continue
