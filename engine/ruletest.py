@@ -236,7 +236,7 @@ def _deciding(trace) -> list[set]:
         holding = [child for child in trace.children if child.passed]
         if len(holding) == 1:
             return _deciding(holding[0])
-        together = set().union(*(place for child in holding for place in _all_places(child)))
+        together = set().union(*(child.locations() for child in holding))
         return [together] if together else []
     if trace.op == "some" and len(trace.children) >= 2:
         return _deciding(trace.children[-1]) + _deciding(trace.children[-2])  # the entry and why it qualified
@@ -258,10 +258,6 @@ def _evidence(trace) -> set:
     if not trace.children:
         return {trace.location} if trace.location is not None else set()
     return set().union(*(_evidence(child) for child in trace.children))
-
-
-def _all_places(trace) -> list[set]:
-    return [{place} for place in trace.locations()]
 
 
 def _block(lines: list[str], index: int) -> range | None:

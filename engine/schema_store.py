@@ -10,8 +10,6 @@ import yaml
 
 from .validation import SchemaCompiler
 
-SCHEMA_NAMES = ("facts", "rules", "report", "tests")
-
 
 @cache
 def schema_document(name: str) -> dict:
