@@ -1,4 +1,4 @@
-"""Write the golden expectation file of each fixture: `python tests/golden/update.py`.
+"""Write the golden expectation file of each fixture: `python tests/golden/update.py [NAME...]`.
 
 A golden file pins what annexa concludes about a sample organization: the
 status of every control and clause, and for each fail the words its reason
@@ -47,8 +47,15 @@ def expectation(fixture: Path) -> dict:
     }
 
 
-def main() -> int:
-    for fixture in sorted(p for p in FIXTURES.iterdir() if (p / "aims.yaml").is_file()):
+def main(names: list[str]) -> int:
+    fixtures = sorted(p for p in FIXTURES.iterdir() if (p / "aims.yaml").is_file())
+    unknown = set(names) - {p.name for p in fixtures}
+    if unknown:
+        print(f"no such fixture: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    for fixture in fixtures:
+        if names and fixture.name not in names:
+            continue
         text = yaml.safe_dump(expectation(fixture), sort_keys=False, allow_unicode=True, width=120)
         (HERE / f"{fixture.name}.yaml").write_text(text, encoding="utf-8")
         print(f"wrote tests/golden/{fixture.name}.yaml")
@@ -56,4 +63,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
