@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 
@@ -83,8 +83,12 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Write the whole output or nothing: a temporary file beside the target, then a rename."""
+def write_atomically(path: str, pieces: Iterable[str]) -> None:
+    """Write the whole output or nothing: a temporary file beside the target, then a rename.
+
+    The output comes in pieces so a large report is written as it is encoded,
+    never held whole in memory; a failure halfway leaves the target untouched.
+    """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
@@ -95,7 +99,8 @@ def write_atomically(path: str, text: str) -> None:
     try:
         os.chmod(temporary, _mode_for(target))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+            for piece in pieces:
+                stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
@@ -130,7 +135,7 @@ def main() -> None:
 # Output formats: the module and function that render a report dict (imported only when used).
 RENDERERS = {
     "table": ("annexa.engine.render_table", "render_table_text"),
-    "json": ("annexa.engine.report", "to_json"),
+    "json": ("annexa.engine.report", "iter_json"),
     "markdown": ("annexa.engine.render_markdown", "render_markdown"),
     "csv": ("annexa.engine.render_csv", "render_csv"),
     "html": ("annexa.engine.render_html", "render_html"),
@@ -140,20 +145,23 @@ RENDERERS = {
 FAIL_ON = ("major", "minor", "observation", "new", "never")
 
 
-def render(output_format: str, report: dict) -> str:
+def render(output_format: str, report: dict) -> str | Iterable[str]:
+    """The report in a format: one text, or (JSON) pieces of it to write one after another."""
     import importlib
 
     module, function = RENDERERS[output_format]
     return getattr(importlib.import_module(module), function)(report)
 
 
-def emit(text: str, output: str | None) -> None:
+def emit(text: str | Iterable[str], output: str | None) -> None:
     if output == "":
         raise click.UsageError("`-o` needs a file name (or `-` for standard output)")
+    pieces = [text] if isinstance(text, str) else text
     if output and output != "-":
-        write_atomically(output, text)
+        write_atomically(output, pieces)
     else:
-        click.echo(text, nl=False)
+        for piece in pieces:
+            click.echo(piece, nl=False)
 
 
 as_of_option = click.option(

@@ -14,6 +14,7 @@ from pathlib import Path
 from .errors import Diagnostic, FactsError
 
 GAP_STATUSES = ("fail", "blocked")
+READABLE_MAJOR_VERSIONS = ("1", "2")  # a baseline needs only rule, control, subject and status, which both have
 _HINT = "write one with `annexa check PATH --format json -o baseline.json`"
 
 
@@ -39,8 +40,8 @@ def load_baseline(path: str) -> dict:
     if not isinstance(results, list) or not all(_well_formed(r) for r in results):
         raise FactsError([Diagnostic(path, None, "the baseline is not an annexa JSON report", _HINT)])
     version = str(report.get("schema_version", ""))
-    if version.split(".")[0] != "1":
-        message = f"the baseline's report format `{version}` is not one this annexa reads (1.x)"
+    if version.split(".")[0] not in READABLE_MAJOR_VERSIONS:
+        message = f"the baseline's report format `{version}` is not one this annexa reads (1.x or 2.x)"
         raise FactsError([Diagnostic(path, None, message, _HINT)])
     return report
 

@@ -21,6 +21,7 @@ import io
 import re
 
 from .errors import safe_lines
+from .report import rules_by_id
 
 HEADER = ("group", "control", "rule", "subject", "status", "severity", "reason", "remediation", "location")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -37,6 +38,7 @@ def cell(value: object) -> str:
 def render_csv(report: dict) -> str:
     """The results as CSV text (a header, then one row per result in report order)."""
     groups = {c["id"]: c["group"] for c in report["controls"]}
+    rules = rules_by_id(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, as the SoA's CSV
     writer.writerow(HEADER)
@@ -50,7 +52,7 @@ def render_csv(report: dict) -> str:
             r["status"],
             r["severity"],
             r["reason"],
-            r["remediation"],
+            rules[r["rule"]]["remediation"],
             f"{location['file']}:{location['line']}",
         )
         writer.writerow([cell(v) for v in row])

@@ -25,6 +25,7 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import safe_lines
+from .report import rules_by_id
 
 TEMPLATE = "report.html.j2"
 
@@ -124,7 +125,8 @@ def _chart(report: dict) -> dict:
 def render_html(report: dict) -> str:
     """The report as one self-contained HTML page."""
     groups = {c["id"]: c["group"] for c in report["controls"]}
-    rows = [{"result": r, "group": groups.get(r["control"], "")} for r in report["results"]]
+    rules = rules_by_id(report)
+    rows = [{"result": r, "rule": rules[r["rule"]], "group": groups.get(r["control"], "")} for r in report["results"]]
     assessed = [c for c in report["controls"] if c["status"] != "not_assessed"]
     style, script = _asset("report.css"), _asset("report.js")
     return (

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from .errors import safe_text
+from .report import rules_by_id
 
 GAP_STATUSES = ("fail", "blocked", "waived")
 
@@ -116,7 +117,7 @@ def _gaps_by_control(report: dict) -> list[tuple[dict, list[dict]]]:
     return [({"id": cid, **controls.get(cid, fallback)}, gaps[cid]) for cid in order]
 
 
-def _gap_section(control: dict, results: list[dict]) -> Iterator[str]:
+def _gap_section(control: dict, results: list[dict], rules: dict[str, dict]) -> Iterator[str]:
     title = f" {inline(control['title'])}" if control["title"] else ""
     yield f"### {inline(control['id'])}{title} — {_words(control['status'])}"
     yield ""
@@ -137,13 +138,14 @@ def _gap_section(control: dict, results: list[dict]) -> Iterator[str]:
         if result["rule"] in seen:
             continue
         seen.add(result["rule"])
+        rule = rules[result["rule"]]
         yield ""
-        yield f"{code(result['rule'])} — {inline(result['title'])} ({result['severity']})"
+        yield f"{code(rule['id'])} — {inline(rule['title'])} ({rule['severity']})"
         yield ""
-        if result["evidence"]:
+        if rule["evidence"]:
             yield "- evidence expected:"
-            yield from (f"  - {inline(item)}" for item in result["evidence"])
-        yield f"- remediation: {inline(result['remediation'])}"
+            yield from (f"  - {inline(item)}" for item in rule["evidence"])
+        yield f"- remediation: {inline(rule['remediation'])}"
     yield ""
 
 
@@ -200,8 +202,9 @@ def _lines(report: dict) -> Iterator[str]:
     if not sections:
         yield "No gaps: every applicable result passes."
         yield ""
+    rules = rules_by_id(report)
     for control, results in sections:
-        yield from _gap_section(control, results)
+        yield from _gap_section(control, results, rules)
     if baseline is not None and baseline["fixed"]:
         yield "## Fixed since the baseline"
         yield ""

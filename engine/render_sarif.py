@@ -32,6 +32,7 @@ import re
 from urllib.parse import quote
 
 from .baseline import fingerprint
+from .report import rules_by_id
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://annexa.dev/"
@@ -68,28 +69,28 @@ def _physical(location: dict) -> dict:
     }
 
 
-def _help(result: dict) -> str:
-    lines = [f"How to close the gap: {result['remediation']}"]
-    if result["evidence"]:
-        lines += ["", "Evidence an auditor looks for:", *(f"- {item}" for item in result["evidence"])]
+def _help(rule: dict) -> str:
+    lines = [f"How to close the gap: {rule['remediation']}"]
+    if rule["evidence"]:
+        lines += ["", "Evidence an auditor looks for:", *(f"- {item}" for item in rule["evidence"])]
     return "\n".join(lines)
 
 
-def _descriptor(result: dict, control: dict | None) -> dict:
-    descriptor: dict = {"id": result["rule"]}
-    name = _rule_name(result["rule"])
+def _descriptor(rule: dict, control: dict | None) -> dict:
+    descriptor: dict = {"id": rule["id"]}
+    name = _rule_name(rule["id"])
     if name:
         descriptor["name"] = name
-    descriptor["shortDescription"] = {"text": result["title"]}
-    descriptor["fullDescription"] = {"text": result["remediation"] or result["title"]}
-    descriptor["help"] = {"text": _help(result)}
-    descriptor["defaultConfiguration"] = {"level": LEVELS[result["severity"]]}
-    properties: dict = {"control": result["control"]}
+    descriptor["shortDescription"] = {"text": rule["title"]}
+    descriptor["fullDescription"] = {"text": rule["remediation"] or rule["title"]}
+    descriptor["help"] = {"text": _help(rule)}
+    descriptor["defaultConfiguration"] = {"level": LEVELS[rule["severity"]]}
+    properties: dict = {"control": rule["control"]}
     if control is not None:
         properties["control_title"] = control["title"]
         properties["group"] = control["group"]
-    properties["severity"] = result["severity"]
-    properties["tags"] = ["ISO/IEC 42001", result["control"]]
+    properties["severity"] = rule["severity"]
+    properties["tags"] = ["ISO/IEC 42001", rule["control"]]
     descriptor["properties"] = properties
     return descriptor
 
@@ -126,7 +127,7 @@ def _message(result: dict) -> str:
     return f"`{subject}`: {result['reason']}" if subject is not None else result["reason"]
 
 
-def _result(result: dict, index: int) -> dict:
+def _result(result: dict, rule: dict, index: int) -> dict:
     primary = result["location"]
     related, seen = [], {(primary["file"], primary["line"])}
     for location in result["locations"]:
@@ -154,7 +155,10 @@ def _result(result: dict, index: int) -> dict:
         "control": result["control"],
         "subject": result["subject"],
     }
-    for name in ("enforced", "effective_on", "root_cause", "waiver"):
+    properties["enforced"] = result["enforced"]
+    if "effective_on" in rule:
+        properties["effective_on"] = rule["effective_on"]
+    for name in ("root_cause", "waiver"):
         if name in result:
             properties[name] = result[name]
     entry["properties"] = properties
@@ -177,12 +181,9 @@ def sarif_log(report: dict) -> dict:
     """The SARIF log of a report, as a dict (see `render_sarif`)."""
     controls = {c["id"]: c for c in report["controls"]}
     findings = [r for r in report["results"] if r["status"] in REPORTED]
-    rules: list[dict] = []
-    index: dict[str, int] = {}
-    for result in report["results"]:
-        if result["rule"] not in index:
-            index[result["rule"]] = len(rules)
-            rules.append(_descriptor(result, controls.get(result["control"])))
+    judged = rules_by_id(report)
+    rules = [_descriptor(rule, controls.get(rule["control"])) for rule in judged.values()]
+    index = {rule_id: position for position, rule_id in enumerate(judged)}
     invocation: dict = {"executionSuccessful": True}
     notifications = _notifications(report)
     if notifications:
@@ -201,7 +202,7 @@ def sarif_log(report: dict) -> dict:
         "originalUriBaseIds": {
             SRCROOT: {"description": {"text": "The root of the governance repository that was checked."}}
         },
-        "results": [_result(r, index[r["rule"]]) for r in findings],
+        "results": [_result(r, judged[r["rule"]], index[r["rule"]]) for r in findings],
         "columnKind": "unicodeCodePoints",
         "properties": {
             "as_of": report["as_of"],

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 
 from . import __version__
 from .baseline import fingerprint
 from .evaluate import STATUSES, Evaluation, Result
 from .located import Location
 from .rollup import CONTROL_STATUSES, ControlStatus, roll_up
-from .rules import SEVERITIES
+from .rules import SEVERITIES, Rule
 from .trace import Trace, jsonable
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "2.0.0"
 
 
 def _location(location: Location) -> dict:
@@ -43,31 +44,46 @@ def trace_json(trace: Trace) -> dict:
 
 
 def result_json(result: Result) -> dict:
+    """One result; what is the same for every subject of a rule lives once, in the report's `rules`."""
     rule = result.rule
     entry: dict = {
         "fingerprint": fingerprint(rule.id, rule.control, result.subject),
         "rule": rule.id,
         "control": rule.control,
-        "title": rule.title,
         "subject": result.subject,
         "status": result.status,
         "severity": rule.severity,
         "reason": result.reason,
-        "remediation": rule.remediation,
-        "evidence": list(rule.evidence),
         "location": _location(result.primary_location()),
         "locations": [_location(loc) for loc in result.locations()],
         "trace": trace_json(result.trace),
     }
     entry["enforced"] = result.enforced
     entry["gating"] = result.gating
-    if rule.effective_on is not None:
-        entry["effective_on"] = rule.effective_on.isoformat()
     if result.root_cause is not None:
         entry["root_cause"] = result.root_cause
     if result.waiver is not None:
         entry["waiver"] = result.waiver
     return entry
+
+
+def rule_json(rule: Rule) -> dict:
+    entry: dict = {
+        "id": rule.id,
+        "control": rule.control,
+        "title": rule.title,
+        "severity": rule.severity,
+        "remediation": rule.remediation,
+        "evidence": list(rule.evidence),
+    }
+    if rule.effective_on is not None:
+        entry["effective_on"] = rule.effective_on.isoformat()
+    return entry
+
+
+def rules_by_id(report: dict) -> dict[str, dict]:
+    """The rule behind each result (title, remediation, evidence), for renderers."""
+    return {rule["id"]: rule for rule in report["rules"]}
 
 
 def _counts(statuses, names) -> dict[str, int]:
@@ -100,6 +116,14 @@ def _summary(evaluation: Evaluation, controls: list[ControlStatus]) -> dict:
     }
 
 
+def _judged_rules(evaluation: Evaluation) -> list[Rule]:
+    """The rules that gave at least one result, in the order their first result appears."""
+    seen: dict[str, Rule] = {}
+    for result in evaluation.results:
+        seen.setdefault(result.rule.id, result.rule)
+    return list(seen.values())
+
+
 def build_report(evaluation: Evaluation) -> dict:
     facts = evaluation.facts
     controls = roll_up(evaluation)
@@ -122,6 +146,7 @@ def build_report(evaluation: Evaluation) -> dict:
             for rule_id, source, replaced in evaluation.ruleset.overrides
         ],
         "summary": _summary(evaluation, controls),
+        "rules": [rule_json(rule) for rule in _judged_rules(evaluation)],
         "controls": [
             {
                 "id": c.id,
@@ -141,18 +166,32 @@ def build_report(evaluation: Evaluation) -> dict:
     }
 
 
-def to_json(report: dict) -> str:
-    """Indented at the top, one compact line per result.
+def iter_json(report: dict) -> Iterator[str]:
+    """The report as JSON, in pieces: indented at the top, one compact line per result.
 
     A line per result keeps diffs between two reports readable, and lets
     json use its C encoder (it falls back to pure Python whenever it
-    indents), which matters with a hundred thousand results.
+    indents), which matters with a hundred thousand results. Writing piece
+    by piece means the whole text (hundreds of megabytes for a large
+    organization) never has to sit in memory at once.
     """
     head = {key: value for key, value in report.items() if key != "results"}
     text = json.dumps({**head, "results": []}, indent=1, ensure_ascii=False)
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    lines = ",\n  ".join(encode(result) for result in report["results"])
-    body = f"[\n  {lines}\n ]" if lines else "[]"
     marker = '"results": []'
     at = text.rindex(marker)
-    return f'{text[:at]}"results": {body}{text[at + len(marker) :]}\n'
+    results = report["results"]
+    if not results:
+        yield f"{text}\n"
+        return
+    yield f'{text[:at]}"results": [\n  '
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    batch = 256  # joining a few hundred lines at a time keeps the number of writes small
+    for start in range(0, len(results), batch):
+        lines = ",\n  ".join(encode(result) for result in results[start : start + batch])
+        yield lines if start == 0 else f",\n  {lines}"
+    yield f"\n ]{text[at + len(marker) :]}\n"
+
+
+def to_json(report: dict) -> str:
+    """The whole report as one JSON text (see iter_json for writing a large one)."""
+    return "".join(iter_json(report))

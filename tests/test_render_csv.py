@@ -47,6 +47,7 @@ def test_one_row_per_result_with_a_header_in_report_order():
     assert rows[0] == HEADER
     assert len(rows) == 1 + len(report["results"])
     groups = {c["id"]: c["group"] for c in report["controls"]}
+    rules = {r["id"]: r for r in report["rules"]}
     for row, result in zip(rows[1:], report["results"], strict=True):
         assert dict(zip(HEADER, row, strict=True)) == {
             "group": groups[result["control"]],
@@ -56,7 +57,7 @@ def test_one_row_per_result_with_a_header_in_report_order():
             "status": result["status"],
             "severity": result["severity"],
             "reason": result["reason"],
-            "remediation": result["remediation"],
+            "remediation": rules[result["rule"]]["remediation"],
             "location": f"{result['location']['file']}:{result['location']['line']}",
         }
 
@@ -96,9 +97,10 @@ def test_no_cell_of_any_column_starts_a_formula(payload):
     report = copy.deepcopy(report_of(FIXTURES / "northwind-ai"))
     report["controls"] = [{**c, "id": payload, "group": payload} for c in report["controls"]]
     for result in report["results"]:
-        for key in ("control", "rule", "subject", "status", "severity", "reason", "remediation"):
+        for key in ("control", "rule", "subject", "status", "severity", "reason"):
             result[key] = payload
         result["location"] = {"file": payload, "line": 1}
+    report["rules"] = [{**rule, "id": payload, "remediation": payload} for rule in report["rules"]]
     rows = read(render_csv(report))
     assert_no_formula(rows)
     expected = "'" + payload.replace("\r\n", "\n").replace("\r", "\n")

@@ -114,11 +114,12 @@ def test_the_gap_report_of_a_fixture_has_title_summary_groups_and_every_gap():
         if g["control"] == c["id"]
     ]
     assert [(r[0], r[2], r[3]) for r in rows] == expected
+    rules = {r["id"]: r for r in report["rules"]}
     for gap in gaps:
         location = f"`{gap['location']['file']}:{gap['location']['line']}`"
         assert any(row[2] == f"`{gap['rule']}`" and row[5] == location for row in rows), gap["rule"]
-        assert f"- remediation: {gap['remediation']}" in lines
-        for item in gap["evidence"]:
+        assert f"- remediation: {rules[gap['rule']]['remediation']}" in lines
+        for item in rules[gap["rule"]]["evidence"]:
             assert f"  - {item}" in lines
     for control in report["controls"]:
         if any(g["control"] == control["id"] for g in gaps):
