@@ -8,6 +8,7 @@ rule author's to fix, the second the organization's.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable
@@ -72,6 +73,26 @@ _CONTROL_KEEPING_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def safe_lines(text: str) -> str:
     """Like `safe_text`, but line breaks stay: for files whose cells may span lines (CSV)."""
     return _CONTROL_KEEPING_LINES.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def quoted_scalar(value: object, limit: int, fold_lines: bool = False) -> str:
+    """A scalar in backticks, spelled as YAML spells it (dates ISO, `null`, `true`), on one safe line, clipped.
+
+    One spelling for values in every message, whether a rule's reason or a
+    validation error, so a reader sees the same value written the same way.
+    A reason folds line breaks into spaces (it quotes prose); a validation
+    error shows them escaped, since the exact value is what is wrong.
+    """
+    if value is None:
+        text = "null"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    text = safe_text(text.replace("\n", " ") if fold_lines else text)
+    return f"`{text[:limit]}…`" if len(text) > limit else f"`{text}`"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

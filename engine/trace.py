@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .errors import safe_text
+from .errors import quoted_scalar
 from .located import Location
 
 
@@ -55,8 +55,7 @@ def show(value: object) -> str:
         return f"a mapping of {len(value)} keys"
     if isinstance(value, list):
         return f"a list of {len(value)}"
-    text = safe_text(str(value).replace("\n", " "))
-    return f"`{text[:80]}…`" if len(text) > 80 else f"`{text}`"
+    return quoted_scalar(value, 80, fold_lines=True)
 
 
 def at(location: Location | None) -> str:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import did_you_mean, safe_text
+from .errors import did_you_mean, quoted_scalar
 from .located import FactList, FactMap
 
 ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description", "examples", "default", "$comment"}
@@ -60,13 +60,7 @@ def shown(value: object) -> str:
     """A short rendering of a user value for a message."""
     if isinstance(value, (dict, list)):
         return type_name(value)
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    if value is None:
-        text = "null"
-    elif isinstance(value, bool):
-        text = "true" if value else "false"
-    text = safe_text(text)
-    return f"`{text[:60]}{'…' if len(text) > 60 else ''}`"
+    return quoted_scalar(value, 60)
 
 
 @dataclass
