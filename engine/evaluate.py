@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from .errors import did_you_mean
 from .facts import Facts, register_names
 from .located import FactMap, Location
-from .operators import select
+from .operators import not_a_collection, select
 from .resolve import Context, resolve
 from .rules import Rule, RuleSet
 from .trace import Trace, at
@@ -322,16 +322,9 @@ class Evaluator:
         selected = list(select(found, each.name, each.where, self.context, maybes=maybes)) if is_list else []
         if not selected and not maybes:
             which = "matching " if each.where is not None else ""
-            if found.missing or found.value is None:
-                stop = found.note or f"`{found.path}` is missing"
-            elif not is_list:
-                stop = f"`{found.path}` is not a list"
-            else:
-                stop = f"no {which}entries in `{found.path}`"
+            empty = f"no {which}entries in `{found.path}`{at(found.location)}"
             if each.allow_empty and is_list:  # empty is not missing: a misspelt path never becomes "nothing to check"
-                trace = Trace(
-                    "for_each", True, f"nothing to check: {stop}{at(found.location)}", found.path, 0, found.location
-                )
+                trace = Trace("for_each", True, f"nothing to check: {empty}", found.path, 0, found.location)
                 return [Result(rule, None, "not_applicable", trace.reason, trace)]
             blocker = self._blocking(rule, None)
             if blocker is not None:
@@ -339,7 +332,7 @@ class Evaluator:
             trace = Trace(
                 "for_each",
                 False,
-                f"nothing recorded: {stop}{at(found.location)}",
+                not_a_collection(found) or f"nothing recorded: {empty}",
                 found.path,
                 0,
                 found.location,

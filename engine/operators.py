@@ -204,20 +204,26 @@ def op_matches(args: dict, ctx: Context) -> Trace:
 # ---- quantifiers -----------------------------------------------------------
 
 
-def _collection(op: str, args: dict, ctx: Context) -> tuple[Found, Trace | None]:
-    """The list to quantify over, or the fail that says nothing was recorded.
+def not_a_collection(found: Found) -> str | None:
+    """Why a value cannot be quantified over (missing, or not a list), or None when it is a list.
 
     A missing collection, or a value that is not a list, is never "empty":
     it fails whatever `allow_empty` says, so a misspelt path cannot pass.
+    Quantifiers and a rule's `for_each` say it in the same words.
     """
-    found = resolve(args["in"], ctx)
     if found.missing or found.value is None:
-        note = found.note or f"`{found.path}` is missing"
-        reason = f"nothing recorded: {note}{at(found.location)}"
-        return found, Trace(op, False, reason, found.path, None, found.location, unknown=True)
+        return f"nothing recorded: {found.note or f'`{found.path}` is missing'}{at(found.location)}"
     if not isinstance(found.value, list):
-        reason = f"`{found.path}` is {show(found.value)}, not a list{at(found.location)}"
-        return found, Trace(op, False, reason, found.path, found.value, found.location, unknown=True)
+        return f"`{found.path}` is {show(found.value)}, not a list{at(found.location)}"
+    return None
+
+
+def _collection(op: str, args: dict, ctx: Context) -> tuple[Found, Trace | None]:
+    """The list to quantify over, or the fail that says why there is none."""
+    found = resolve(args["in"], ctx)
+    problem = not_a_collection(found)
+    if problem is not None:
+        return found, Trace(op, False, problem, found.path, found.value, found.location, unknown=True)
     return found, None
 
 
