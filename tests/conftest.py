@@ -71,6 +71,20 @@ def report_of(path, rule_dirs=(), builtin: bool = True) -> dict:
     return api.report(api.check(path, AS_OF, list(rule_dirs), builtin_rules=builtin))
 
 
+def hostile_owner_report(make_repo, make_pack, text: str, rule_pack: str) -> dict:
+    """The report of an organization whose name and a system's owner are `text` (a payload a renderer must defuse)."""
+    import json
+
+    quoted = json.dumps(text)  # a JSON string is a YAML double-quoted scalar
+    repo = make_repo(
+        {
+            "aims.yaml": MANIFEST.replace("name: Test Org", f"name: {quoted}"),
+            "registers/ai-systems.yaml": AI_SYSTEMS.replace("owner: Bob", f"owner: {quoted}"),
+        }
+    )
+    return report_of(repo, [make_pack(rule_pack)], builtin=False)
+
+
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write files (text is dedented) under root; returns root."""
     for name, content in files.items():

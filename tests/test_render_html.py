@@ -18,7 +18,7 @@ import pytest
 from annexa.engine import api
 from annexa.engine.render_html import render_html
 
-from conftest import AI_SYSTEMS, FIXTURES, MANIFEST, REPO_ROOT, report_of
+from conftest import FIXTURES, REPO_ROOT, hostile_owner_report, report_of
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -101,13 +101,7 @@ def hostile_everywhere(value):
 
 @pytest.fixture
 def hostile_report(make_repo, make_pack) -> dict:
-    repo = make_repo(
-        {
-            "aims.yaml": MANIFEST.replace("name: Test Org", f"name: {json.dumps(HOSTILE)}"),
-            "registers/ai-systems.yaml": AI_SYSTEMS.replace("owner: Bob", f"owner: {json.dumps(HOSTILE)}"),
-        }
-    )
-    return report_of(repo, [make_pack(OWNER_RULE)], builtin=False)
+    return hostile_owner_report(make_repo, make_pack, HOSTILE, OWNER_RULE)
 
 
 def assert_inert(html: str) -> Page:

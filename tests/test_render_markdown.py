@@ -15,7 +15,7 @@ import pytest
 from annexa.engine import api
 from annexa.engine.render_markdown import render_markdown
 
-from conftest import AI_SYSTEMS, FIXTURES, MANIFEST, report_of
+from conftest import FIXTURES, hostile_owner_report, report_of
 
 HOSTILE = "a | b\nc `x` \\ <script>alert(1)</script> *y* [z](http://e.test) $m$ &amp; ~s~ #h"
 GAPS = ("fail", "blocked", "waived")
@@ -39,13 +39,7 @@ def yaml_string(text: str) -> str:
 @pytest.fixture
 def hostile_report(make_repo, make_pack) -> dict:
     """Organization name and an owner holding `|`, a line break, backticks, a backslash and HTML."""
-    repo = make_repo(
-        {
-            "aims.yaml": MANIFEST.replace("name: Test Org", f"name: {yaml_string(HOSTILE)}"),
-            "registers/ai-systems.yaml": AI_SYSTEMS.replace("owner: Bob", f"owner: {yaml_string(HOSTILE)}"),
-        }
-    )
-    return report_of(repo, [make_pack(OWNER_RULE)], builtin=False)
+    return hostile_owner_report(make_repo, make_pack, HOSTILE, OWNER_RULE)
 
 
 def cells(row: str) -> list[str]:
