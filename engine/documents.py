@@ -17,6 +17,9 @@ from .yamlsafe import decode_text, parse_yaml_text
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")  # trailing `#`s are stripped in code, not by backtracking
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# Section numbering people write before a title: `2.`, `2.1`, `1)`, `(a)`, `A.`, `IV.`
+_NUMBERING = re.compile(r"^(?:\(?(?:[0-9]+(?:\.[0-9]+)*|[a-z]|[ivxlc]+)[.)]\)?|[0-9]+(?:\.[0-9]+)*)\s+", re.IGNORECASE)
+_SUBTITLE = re.compile(r"\s*(?::|\s[—–-]\s)\s*")  # `Scope: what we cover`, `Scope — what we cover`
 
 
 @dataclass(slots=True)
@@ -76,34 +79,41 @@ def parse_markdown(data: bytes, source: str, referenced_at: Location) -> Documen
                 title = match.group(2).rstrip(" \t").rstrip("#").rstrip(" \t")
                 if title:
                     headings.setdefault(normalize_heading(title), number + 1)
+                    lead = _SUBTITLE.split(title, maxsplit=1)[0]
+                    if lead and lead != title:
+                        headings.setdefault(normalize_heading(lead), number + 1)
                     titles[number + 1] = title
     return Document(source, True, referenced_at, front, headings, titles)
 
 
 def normalize_heading(text: str) -> str:
     """Headings compare without case, numbering, punctuation or `&`: `2. Roles & duties` is `roles and duties`."""
-    text = re.sub(r"^[0-9.]+\s+", "", text.strip()).casefold().replace("&", " and ")
+    text = _NUMBERING.sub("", text.strip()).casefold().replace("&", " and ")
     return " ".join(re.sub(r"[^\w\s-]", " ", text).split())  # a hyphen joins: `non-commitments` is one word
 
 
 _QUALIFIERS = ("our", "the", "a", "an")
+_WIDENING = ("and", "of", "for")  # words that extend a title without changing what it is about
 
 
 def find_heading(headings: dict[str, int], wanted: str) -> int | None:
-    """The line of the heading that is the wanted one, allowing a leading `our` or `the`.
+    """The line of the heading that is the wanted one, as people actually title sections.
 
-    `Our commitments` satisfies `Commitments`; `Out of scope` does not satisfy
-    `Scope`, nor does `Purpose not yet defined` satisfy `Purpose`: a required
-    section is matched by its whole title, never by a word inside another one.
+    A heading may lead with `our` or `the` (`Our commitments` is `Commitments`),
+    carry a subtitle after `:` or a dash, or widen the title with `and`, `of`
+    or `for` (`Scope and applicability`, `Scope of this policy` are `Scope`).
+    It never matches by a word inside another title: `Out of scope` is not
+    `Scope`, and `Purpose not yet defined` is not `Purpose`.
     """
-    target = normalize_heading(wanted)
-    if target in headings:
-        return headings[target]
+    target = normalize_heading(wanted).split()
+    if " ".join(target) in headings:
+        return headings[" ".join(target)]
     lines = []
     for heading, line in headings.items():
         words = heading.split()
         while words and words[0] in _QUALIFIERS:
             words = words[1:]
-        if " ".join(words) == target:
+        rest = words[len(target) :]
+        if words[: len(target)] == target and (not rest or rest[0] in _WIDENING):
             lines.append(line)
     return min(lines) if lines else None

@@ -791,7 +791,16 @@ def test_document_heading_after_a_closed_fence_counts(one):
 
 @pytest.mark.parametrize(
     ("written", "asked"),
-    [("# 2. Scope", "Scope"), ("## 2.1 Scope", "Scope"), ("# Scope", "2. Scope"), ("# SCOPE ##", "scope")],
+    [
+        ("# 2. Scope", "Scope"),
+        ("## 2.1 Scope", "Scope"),
+        ("# Scope", "2. Scope"),
+        ("# SCOPE ##", "scope"),
+        ("### 1) Scope", "Scope"),
+        ("## (b) Scope", "Scope"),
+        ("## B. Scope", "Scope"),
+        ("## IV. Scope", "Scope"),
+    ],
 )
 def test_document_heading_matches_without_numbering_or_case(one, written, asked):
     policy = swap(AI_POLICY, "# Scope", written)
@@ -877,7 +886,15 @@ def test_attested_fails_on_a_date_after_the_as_of_date(one):
 
 @pytest.mark.parametrize(
     ("heading", "required"),
-    [("## 3. Our commitments", "Commitments"), ("## Roles & responsibilities", "Roles and responsibilities")],
+    [
+        ("## 3. Our commitments", "Commitments"),
+        ("## Roles & responsibilities", "Roles and responsibilities"),
+        ("## 2. Scope and applicability", "Scope"),
+        ("## Scope of this policy", "Scope"),
+        ("## Scope: what the policy covers", "Scope"),
+        ("## Scope — what the policy covers", "Scope"),
+        ("## Methods for each audit", "Methods"),
+    ],
 )
 def test_a_required_heading_may_carry_a_qualifier_or_an_ampersand(one, heading, required):
     policy = AI_POLICY + f"\n{heading}\n"
@@ -958,7 +975,14 @@ def test_not_exists_on_an_undeclared_register_cannot_be_judged(one):
 
 @pytest.mark.parametrize(
     ("heading", "required"),
-    [("## Out of scope", "Scope"), ("## Purpose not yet defined", "Purpose"), ("## No method agreed", "Method")],
+    [
+        ("## Out of scope", "Scope"),
+        ("## Purpose not yet defined", "Purpose"),
+        ("## No method agreed", "Method"),
+        ("## Scopes", "Scope"),
+        ("## Roles", "Roles and responsibilities"),
+        ("## A scope statement", "Scope"),
+    ],
 )
 def test_a_heading_that_only_contains_the_required_words_does_not_count(one, heading, required):
     policy = AI_POLICY.replace("# Purpose\n", "# Intro\n").replace("# Scope\n", "# Overview\n") + f"\n{heading}\n"
