@@ -16,7 +16,7 @@ from .errors import did_you_mean
 from .facts import Facts, register_names
 from .located import FactMap, Location
 from .operators import not_a_collection, select
-from .resolve import Context, resolve
+from .resolve import Context, blank, resolve
 from .rules import Rule, RuleSet
 from .trace import Trace, at
 
@@ -113,9 +113,9 @@ class _Exclusions:
         if found is None:
             return None
         item, location = found
-        justification = " ".join(str(item.get("justification") or "").split())
-        if not justification:
+        if blank(item.get("justification")):  # `TBD` justifies nothing either
             return None
+        justification = " ".join(str(item["justification"]).split())
         reason = f"{rule.control} is excluded in the Statement of Applicability: “{justification}”{at(location)}"
         return Trace("excluded", True, reason, "soa", justification, location)
 

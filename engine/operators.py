@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .documents import Document, find_heading, normalize_heading
-from .resolve import MISSING, CompiledPath, Context, Found, blank, items_of, resolve
+from .resolve import MISSING, CompiledPath, Context, Found, blank, items_of, placeholder, resolve
 from .trace import Trace, at, show
 
 
@@ -88,6 +88,11 @@ def op_not(args: dict, ctx: Context) -> Trace:
 # ---- values ------------------------------------------------------------------
 
 
+def _written(value: object) -> bool:
+    """Text that was written but says nothing (`TBD`): worth naming, unlike a blank."""
+    return isinstance(value, str) and bool(value.strip()) and placeholder(value)
+
+
 def op_exists(args: dict, ctx: Context) -> Trace:
     found = resolve(args["path"], ctx)
     if isinstance(found.value, Document) and not found.value.exists:
@@ -108,10 +113,11 @@ def op_exists(args: dict, ctx: Context) -> Trace:
                 "a recorded value",
                 unknown=found.undeclared,
             )
+        empty = f"holds only the placeholder {show(found.value)}" if _written(found.value) else "is empty"
         return Trace(
             "exists",
             False,
-            f"`{found.path}` is empty{at(found.location)}",
+            f"`{found.path}` {empty}{at(found.location)}",
             found.path,
             found.value,
             found.location,
@@ -609,6 +615,8 @@ def op_document(args: dict, ctx: Context) -> Trace:
         location = front.key_location(name) if name in front else document.location()
         ok = not blank(value)
         reason = f"front matter `{name}` is {show(value)}" if ok else f"front matter has no `{name}`"
+        if _written(value):
+            reason = f"front matter `{name}` holds only the placeholder {show(value)}"
         children.append(
             Trace("field", ok, f"{reason}{at(location)}", f"{found.path}.{name}", value, location, "a value")
         )

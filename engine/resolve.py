@@ -8,6 +8,7 @@ file and line, or a note saying exactly where the trail stopped.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from .documents import Document
@@ -43,15 +44,29 @@ class Found:
         return blank(value)
 
 
-def blank(value: object) -> bool:
-    """Nothing recorded: missing, null, blank text, or a list or mapping holding only such values.
+# Text people write where the answer should go, before they have one.
+_PLACEHOLDER = re.compile(
+    r"[\s\W_]*(?:tb[dca]|todo|fixme|xxx+|n/?a|placeholder|to be (?:defined|decided|determined|confirmed|agreed))"
+    r"[\s\W_]*|[\s\W_]*",
+    re.IGNORECASE,
+)
 
-    A `" "` owner or an `[""]` list of affected groups is not evidence.
+
+def placeholder(value: object) -> bool:
+    """Text that stands where an answer should be: `TBD`, `n/a`, `TODO`, `-`, `?`."""
+    return isinstance(value, str) and _PLACEHOLDER.fullmatch(value) is not None
+
+
+def blank(value: object) -> bool:
+    """Nothing recorded: missing, null, blank or placeholder text, or a list or mapping holding only such values.
+
+    A `" "` owner, a `TBD` justification or an `[""]` list of affected groups
+    is not evidence.
     """
     if value is MISSING or value is None:
         return True
     if isinstance(value, str):
-        return not value.strip()
+        return placeholder(value)
     if isinstance(value, list):
         return all(blank(item) for item in value)
     if isinstance(value, dict):

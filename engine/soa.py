@@ -31,6 +31,7 @@ from .evaluate import STATUSES, Evaluation, Result
 from .facts import Facts
 from .located import FactMap, Location
 from .render_csv import cell as csv_cell
+from .resolve import blank
 from .rollup import CONTROL_STATUSES, roll_up
 
 SCHEMA_VERSION = "1.0.0"
@@ -167,7 +168,7 @@ def _decide(
         return True, f"derived: no exclusion is recorded{more}", "derived", [], None
     item, location = entry
     places = [str(place) for place in sorted({location, *cited})]
-    recorded = _text(item.get("justification"))
+    recorded = "" if blank(item.get("justification")) else _text(item.get("justification"))
     if recorded:
         return (
             item.get("applicable") is not False,
@@ -180,7 +181,11 @@ def _decide(
         return True, f"derived: the SoA register records it as applicable{more}", "derived", places, None
     # An exclusion without a justification excludes nothing: judged as if no decision were recorded.
     then = "the control is treated as applicable" if by_role else "applicability follows from roles and scope"
-    flag = f"excluded without a justification ({location}); an exclusion without one excludes nothing, so {then}"
+    written = _text(item.get("justification"))
+    without = "without a justification"
+    if written:
+        without = f"with only the placeholder “{safe_text(written)}” as justification"
+    flag = f"excluded {without} ({location}); an exclusion without one excludes nothing, so {then}"
     text = f"derived: the recorded exclusion has no justification, so it excludes nothing{more}"
     return by_role, text, "derived", places, flag
 

@@ -180,10 +180,11 @@ def test_a_justified_exclusion_makes_the_control_not_applicable_and_quotes_why(m
     assert "registers/soa.yaml:2" in excluded.reason
 
 
-def test_an_exclusion_without_justification_excludes_nothing_and_is_itself_a_fail(make_repo, make_pack):
+@pytest.mark.parametrize("justification", ['"  "', "TBD", '"n/a"', "'-'", "To be decided."])
+def test_an_exclusion_without_justification_excludes_nothing_and_is_itself_a_fail(make_repo, make_pack, justification):
     files = {
         "aims.yaml": with_registers("  soa: registers/soa.yaml\n"),
-        "registers/soa.yaml": SOA.format(justification='"  "'),
+        "registers/soa.yaml": SOA.format(justification=justification),
         "docs/ai-policy.md": DRAFT_POLICY,
     }
     results = by_key(run(make_repo(files), make_pack(POLICY_RULES)))

@@ -187,6 +187,21 @@ def test_exists_fails_on_an_empty_value(one, field, empty):
     )
 
 
+@pytest.mark.parametrize("written", ["TBD", "n/a", "TODO", "'-'", "'?'", "to be confirmed", "xxx"])
+def test_exists_fails_on_placeholder_text_and_names_it(one, written):
+    policy = policy_with_front(f"classification: {written}\n")
+    result = one("exists: documents.ai_policy.classification", {POLICY: policy})
+    words = "`documents.ai_policy.classification` holds only the placeholder"
+    expect(result, "fail", "exists", words, location=at(POLICY, policy, "classification:"))
+
+
+@pytest.mark.parametrize("written", ["NA-12", "None", "'0'", "Todd", "'TBD by the board: the group policy applies'"])
+def test_exists_passes_on_text_that_only_looks_like_a_placeholder(one, written):
+    policy = policy_with_front(f"classification: {written}\n")
+    result = one("exists: documents.ai_policy.classification", {POLICY: policy})
+    assert result.status == "pass", result.reason
+
+
 def test_exists_fails_on_an_undeclared_register(one):
     result = one("exists: risks")
     expect(result, "fail", "exists", "register `risks` is not declared in aims.yaml", location="aims.yaml:9")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shutil
 
 import pytest
 
@@ -79,6 +80,19 @@ def test_exclusion_without_justification_is_flagged_and_applicable(harbor):
     assert harbor["summary"]["flagged"] == 1
     flagged = [c["id"] for c in harbor["controls"] if c["flag"]]
     assert flagged == ["A.6.2.8"]
+
+
+def test_a_placeholder_justification_is_flagged_and_named(tmp_path):
+    repo = shutil.copytree(FIXTURES / "harbor-logistics", tmp_path / "harbor")
+    register = repo / "registers" / "soa.yaml"
+    text = register.read_text(encoding="utf-8")
+    marker = "  - control: A.6.2.8\n    applicable: false\n"
+    assert marker in text
+    register.write_text(text.replace(marker, marker + "    justification: TBD\n"), encoding="utf-8")
+    control = by_id(soa_of(repo))["A.6.2.8"]
+    assert control["applicable"] is True
+    assert "with only the placeholder “TBD” as justification (registers/soa.yaml:41)" in control["flag"]
+    assert control["justification_source"] == "derived"
 
 
 def test_harbor_recorded_exclusions(harbor):
