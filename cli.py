@@ -212,8 +212,10 @@ def check(path, as_of, output_format, output, fail_on, baseline, rule_dirs, no_b
         counted = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
         first = failing[0]
         whose = f" [{first['subject']}]" if first["subject"] is not None else ""
-        summary = f"{len(failing)} result(s) at `--fail-on {fail_on}` ({counted}), first {first['rule']}{whose}"
-        click.echo(f"annexa: gate: {summary}", err=True)
+        source = click.get_current_context().get_parameter_source("fail_on")
+        default = "the default; " if source is click.core.ParameterSource.DEFAULT else ""
+        summary = f"{len(failing)} result(s) at `--fail-on {fail_on}` ({default}{counted})"
+        click.echo(f"annexa: gate: {summary}, first {first['rule']}{whose}", err=True)
     sys.exit(EXIT_GAPS if failing else 0)
 
 
