@@ -32,7 +32,7 @@ from .facts import Facts
 from .located import FactMap, Location
 from .render_csv import cell as csv_cell
 from .resolve import blank
-from .rollup import CONTROL_STATUSES, roll_up
+from .rollup import CONTROL_STATUSES, ControlStatus, roll_up
 
 SCHEMA_VERSION = "1.0.0"
 FORMATS = ("markdown", "csv", "json")
@@ -199,6 +199,23 @@ def _evidence(results: list[Result]) -> list[str]:
     return [str(place) for place in sorted(places)]
 
 
+def _status(rolled: ControlStatus, results: list[Result], applicable: bool, justification: str) -> tuple[str, str]:
+    """The control's status in the SoA: what the rules found, or why they found nothing.
+
+    An excluded control is not applicable, whether or not a rule covers it.
+    A control the organization declares applicable, whose every rule is
+    for other roles, was not judged at all: `not_assessed`, never a silent
+    `not_applicable` beside "applicable: yes". (Nothing to check, such as an
+    empty incident register, stays the roll-up's `not_applicable`.)
+    """
+    if not applicable:
+        return "not_applicable", f"excluded: {justification}"
+    if results and all(r.status == "not_applicable" and r.trace.op == "applies" for r in results):
+        reason = f"declared applicable, but no rule judges it for the organization's roles and scope: {rolled.reason}"
+        return "not_assessed", reason
+    return rolled.status, rolled.reason
+
+
 def build_soa(evaluation: Evaluation) -> dict:
     """The Statement of Applicability of an evaluation, as plain data (render it with `render_soa`)."""
     facts = evaluation.facts
@@ -217,6 +234,7 @@ def build_soa(evaluation: Evaluation) -> dict:
         recorded = entries.get(entry.id)
         applicable, justification, source, cited, flag = _decide(recorded, results, facts)
         rules = sorted({r.rule.id for r in results})
+        status, status_reason = _status(statuses[entry.id], results, applicable, justification)
         controls.append(
             {
                 "id": entry.id,
@@ -228,9 +246,8 @@ def build_soa(evaluation: Evaluation) -> dict:
                 "justification_locations": cited,
                 "flag": flag,
                 "soa_entry": _entry_json(*recorded) if recorded is not None else None,
-                # an excluded control is not applicable, whether or not a rule covers it yet
-                "status": statuses[entry.id].status if applicable else "not_applicable",
-                "status_reason": statuses[entry.id].reason if applicable else f"excluded: {justification}",
+                "status": status,
+                "status_reason": status_reason,
                 "evidence": _evidence(results),
                 "rules": [
                     {"rule": rule_id, "results": _status_counts([r for r in results if r.rule.id == rule_id])}

@@ -231,6 +231,24 @@ def test_not_applicable_by_scope_and_system_roles(make_repo, make_pack):
     assert control["justification_source"] == "derived"
 
 
+def test_declared_applicable_but_judged_by_no_rule_for_the_roles_is_not_assessed(make_repo, make_pack):
+    manifest = MANIFEST.replace("sys-a: [provider, producer]", "sys-a: [customer]").replace(
+        "  ai_systems: registers/ai-systems.yaml\n",
+        "  ai_systems: registers/ai-systems.yaml\n  soa: registers/soa.yaml\n",
+    )
+    register = (
+        "soa:\n  - control: A.6.2.5\n    applicable: true\n    justification: We deploy vendor models ourselves.\n"
+    )
+    repo = make_repo({"aims.yaml": manifest, "registers/soa.yaml": register})
+    control = by_id(soa_of(repo, rule_dirs=[make_pack(NOT_PROVIDER_PACK)], builtin_rules=False))["A.6.2.5"]
+    assert control["applicable"] is True
+    assert control["justification_source"] == "recorded"
+    assert control["status"] == "not_assessed"  # never "not applicable" beside "applicable: yes"
+    assert control["status_reason"].startswith(
+        "declared applicable, but no rule judges it for the organization's roles"
+    )
+
+
 def test_nothing_to_check_does_not_exclude(make_repo, make_pack):
     manifest = MANIFEST.replace(
         "  ai_systems: registers/ai-systems.yaml\n",
