@@ -300,6 +300,32 @@ def controls(output_format, rule_dirs, no_builtin_rules) -> None:
 
 
 @main.command()
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@rules_options
+@_reports_errors
+def documents(output_format, rule_dirs, no_builtin_rules) -> None:
+    """List the documents the rules read: front matter fields and headings they require, and which rules.
+
+    Named documents (`documents.NAME` in aims.yaml) come first, then documents
+    that register entries point to. Example: annexa documents --format json
+    """
+    import json
+
+    from tabulate import tabulate
+
+    from annexa.engine.explain import documents_read
+    from annexa.engine.rules import load_rules
+
+    listed = documents_read(load_rules(list(rule_dirs), builtin=not no_builtin_rules))
+    if output_format == "json":
+        click.echo(json.dumps(listed, indent=1, ensure_ascii=False))
+        return
+    rows = [(d["document"], ", ".join(d["fields"]), "\n".join(d["headings"]), "\n".join(d["rules"])) for d in listed]
+    headers = ("document", "front matter", "headings", "rules")
+    click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=[None, 36, None, None]))
+
+
+@main.command()
 @click.argument("entry_id", metavar="ID")
 @rules_options
 @_reports_errors

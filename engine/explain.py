@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from .catalog import Entry
 from .errors import Diagnostic, RulesError, did_you_mean
 from .operators import OPERATORS, Predicate
+from .resolve import CompiledPath
 from .rules import Rule, RuleSet
 
 
@@ -101,6 +102,58 @@ def list_controls(ruleset: RuleSet) -> list[dict]:
                     {"id": entry.id, "title": entry.title, "kind": entry.kind, "group": group_id, "rules": rules}
                 )
     return listed
+
+
+def _predicates(predicate: Predicate) -> Iterator[Predicate]:
+    """The predicate and every predicate inside it (`of`, `check`, `where`), depth first."""
+    yield predicate
+    for value in predicate.args.values():
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(item, Predicate):
+                yield from _predicates(item)
+
+
+def _paths(predicate: Predicate) -> Iterator[CompiledPath]:
+    for value in predicate.args.values():
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(item, CompiledPath):
+                yield item
+
+
+def documents_read(ruleset: RuleSet) -> list[dict]:
+    """The documents the rules ask for, with the front matter and headings they require.
+
+    What an organization has to write before anything else: the named
+    documents of the manifest (`documents.NAME`), then documents that
+    register entries point to (`system.model_card`), each with the fields and
+    sections some rule checks and the rules that check them.
+    """
+    found: dict[str, dict] = {}
+    for rule_id in ruleset.order:
+        rule = ruleset.rules[rule_id]
+        for predicate in _predicates(rule.check):
+            fields: list[str] = []
+            headings: list[str] = []
+            if predicate.operator.name == "document":
+                path = predicate.args["path"]
+                fields, headings = list(predicate.args.get("fields", ())), list(predicate.args.get("headings", ()))
+            else:
+                named = [p for p in _paths(predicate) if p.head == "documents" and len(p.rest) >= 1]
+                if not named:
+                    continue
+                path = named[0]
+                if len(path.rest) > 1:
+                    fields = [path.rest[1]]
+                path = CompiledPath(f"documents.{path.rest[0]}", "documents", path.rest[:1])
+            entry = found.setdefault(
+                path.text,
+                {"document": path.text, "named": path.head == "documents", "fields": [], "headings": [], "rules": []},
+            )
+            entry["fields"] += [f for f in fields if f not in entry["fields"]]
+            entry["headings"] += [h for h in headings if h not in entry["headings"]]
+            if rule.id not in entry["rules"]:
+                entry["rules"].append(rule.id)
+    return sorted(found.values(), key=lambda e: (not e["named"], e["document"]))
 
 
 def _rule_lines(rule: Rule, ruleset: RuleSet) -> Iterator[str]:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import yaml
+
 from annexa.engine.explain import DESCRIBERS
 from annexa.engine.operators import OPERATORS
+
+from conftest import FIXTURES
 
 
 def test_every_operator_has_plain_words():
@@ -68,3 +72,59 @@ def test_dash_writes_to_standard_output_and_an_empty_name_is_refused(cli, tmp_pa
     assert not (tmp_path / "-").exists()
     empty = cli("check", FIXTURES / "northwind-ai", "-o", "")
     assert empty.exit_code == 2 and "`-o` needs a file name" in empty.stderr
+
+
+DOCUMENT_PACK = """\
+- id: policy-sections
+  control: A.2.2
+  title: The policy has its sections
+  severity: major
+  check: {document: {path: documents.ai_policy, fields: [owner], headings: [Purpose, Scope]}}
+  remediation: Write them.
+- id: policy-reviewed
+  control: A.2.4
+  title: The policy was reviewed
+  severity: minor
+  requires: [policy-sections]
+  check: {within_days: {path: documents.ai_policy.last_reviewed, days: 365}}
+  remediation: Review it.
+- id: model-cards
+  control: A.6.2.7
+  title: Each system has a model card
+  severity: minor
+  for_each: {in: ai_systems, as: system}
+  check: {document: {path: system.technical_documentation, headings: [Limitations]}}
+  remediation: Write one.
+"""
+
+
+def test_documents_lists_what_the_rules_read_named_documents_first(cli, make_pack):
+    pack = make_pack(DOCUMENT_PACK)
+    result = cli("documents", "--format", "json", "--rules", pack, "--no-builtin-rules")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        {
+            "document": "documents.ai_policy",
+            "named": True,
+            "fields": ["owner", "last_reviewed"],
+            "headings": ["Purpose", "Scope"],
+            "rules": ["policy-sections", "policy-reviewed"],
+        },
+        {
+            "document": "system.technical_documentation",
+            "named": False,
+            "fields": [],
+            "headings": ["Limitations"],
+            "rules": ["model-cards"],
+        },
+    ]
+    table = cli("documents", "--rules", pack, "--no-builtin-rules").stdout
+    assert "documents.ai_policy" in table and "Limitations" in table
+
+
+def test_every_named_document_the_builtin_rules_read_is_declared_by_the_mature_sample(cli):
+    listed = json.loads(cli("documents", "--format", "json").stdout)
+    named = {d["document"].removeprefix("documents.") for d in listed if d["named"]}
+    assert len(named) >= 20
+    manifest = yaml.safe_load((FIXTURES / "northwind-ai" / "aims.yaml").read_text(encoding="utf-8"))
+    assert named <= set(manifest["documents"]), named - set(manifest["documents"])
