@@ -307,7 +307,9 @@ def documents(output_format, rule_dirs, no_builtin_rules) -> None:
     """List the documents the rules read: front matter fields and headings they require, and which rules.
 
     Named documents (`documents.NAME` in aims.yaml) come first, then documents
-    that register entries point to. Example: annexa documents --format json
+    that register entries point to.
+
+    Example: annexa documents --format json
     """
     import json
 
