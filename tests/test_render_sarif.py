@@ -144,6 +144,8 @@ def test_fingerprints_do_not_change_when_lines_move(name, reports, tmp_path):
     before = run_of(reports[name])["results"]
     after = run_of(report_of(shifted_copy(FIXTURES / name, tmp_path / name, lines=7)))["results"]
     assert [r["partialFingerprints"] for r in after] == [r["partialFingerprints"] for r in before]
+    if not before:  # a sample with no finding (the mature one): moving lines must not create one
+        return
     moved = [
         (a["locations"][0]["physicalLocation"]["region"]["startLine"], b["locations"][0]["physicalLocation"])
         for a, b in zip(after, before, strict=True)
