@@ -10,7 +10,7 @@ where they were found. Nothing here executes code from a rule.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .documents import Document, find_heading, normalize_heading
@@ -57,13 +57,33 @@ def _fail_missing(op: str, found: Found, expected: object = None) -> Trace:
 # ---- logic -------------------------------------------------------------------
 
 
+_UNJUDGED = "cannot be judged: "
+
+
+def distinct(reasons: Iterable[str]) -> list[str]:
+    """Reasons once each, in order: two checks failing on the same missing fact say it once.
+
+    `cannot be judged: X` adds nothing beside `X` (a `not` over the same gap).
+    """
+    kept: list[str] = []
+    for reason in reasons:
+        core = reason.removeprefix(_UNJUDGED)
+        if reason in kept or core in kept:
+            continue
+        if _UNJUDGED + reason in kept:  # the plain statement replaces its "cannot be judged" echo
+            kept[kept.index(_UNJUDGED + reason)] = reason
+            continue
+        kept.append(reason)
+    return kept
+
+
 def op_all(args: dict, ctx: Context) -> Trace:
     children = tuple(p.evaluate(ctx) for p in args["of"])
     failed = [c for c in children if not c.passed]
     if failed:
         unknown = all(c.unknown for c in failed)
-        return Trace("all", False, "; ".join(c.reason for c in failed), children=children, unknown=unknown)
-    return Trace("all", True, "; ".join(c.reason for c in children), children=children)
+        return Trace("all", False, "; ".join(distinct(c.reason for c in failed)), children=children, unknown=unknown)
+    return Trace("all", True, "; ".join(distinct(c.reason for c in children)), children=children)
 
 
 def op_any(args: dict, ctx: Context) -> Trace:
@@ -71,7 +91,7 @@ def op_any(args: dict, ctx: Context) -> Trace:
     passed = [c for c in children if c.passed]
     if passed:
         return Trace("any", True, passed[0].reason, children=children)
-    reasons = "; or ".join(c.reason for c in children)
+    reasons = "; or ".join(distinct(c.reason for c in children))
     unknown = any(c.unknown for c in children)
     reason = f"none of {len(children)} alternatives holds: {reasons}"
     return Trace("any", False, reason, children=children, unknown=unknown)
@@ -279,6 +299,54 @@ def _undecided(maybes: list) -> list[Trace]:
     ]
 
 
+def _sought(where: Predicate, ctx: Context) -> str:
+    """What a filter looks for, with the value it compares against and where that value is recorded.
+
+    "no entry in `competence` has `record.person` equal to `system.owner`
+    `Callum Reyes` (registers/ai_systems.yaml:40)" says whom the register
+    lacks; "no matching entry" would leave the reader to work it out.
+    """
+    from .explain import describe  # the plain words of `annexa explain`; imported late, it imports us
+
+    if where.operator.name == "some" and where.args.get("where") is not None:
+        inner = where.args["where"]
+        if inner.operator.name == "equals" and inner.args["path"].head == where.args["as"]:
+            return f"has `{where.args['in'].text}` naming {_compared(inner, ctx)}"
+    if where.operator.name == "equals":
+        return f"has `{where.args['path'].text}` equal to {_compared(where, ctx)}"
+    return f"matches the filter ({describe(where)})"
+
+
+def _compared(equals: Predicate, ctx: Context) -> str:
+    """The value an `equals` compares with: a literal, or a fact with its place."""
+    if "same_as" not in equals.args:
+        return show(equals.args["value"])
+    other = resolve(equals.args["same_as"], ctx)
+    return f"`{other.path}` {show(other.value)}{at(other.location)}"
+
+
+def _unmatched(found: Found, where: Predicate, ctx: Context) -> str:
+    """Why a filtered quantifier found nothing: the register is empty, the value to match is not
+    recorded, or no entry is the one sought."""
+    if not found.value:
+        return f"nothing recorded: no entries in `{found.path}`{at(found.location)}"
+    key = _join_value(where)
+    if key is not None:
+        other = resolve(key, ctx)
+        if other.missing or other.value is None:
+            where_from = f"`{other.path}` is not recorded{at(other.location)}"
+            return f"{where_from}, so no entry in `{found.path}` can be matched to it"
+    return f"no entry in `{found.path}`{at(found.location)} {_sought(where, ctx)}; {len(found.value)} recorded"
+
+
+def _join_value(where: Predicate) -> CompiledPath | None:
+    """The outer fact a join filter compares entries with (`same_as`), if it is one."""
+    first = where.args["of"][0] if where.operator.name == "all" else where
+    if first.operator.name == "some" and first.args.get("where") is not None:
+        first = first.args["where"]
+    return first.args.get("same_as") if first.operator.name == "equals" else None
+
+
 def _filtered(rejected: list[Trace]) -> tuple[Trace, ...]:
     """A trace node listing entries the `where` filter turned away, with the reason for each."""
     if not rejected:
@@ -424,9 +492,11 @@ def op_every(args: dict, ctx: Context) -> Trace:
         reason = f"no {which}entries in `{found.path}`{at(found.location)}"
         if args.get("allow_empty"):
             return Trace("every", True, f"nothing to check: {reason}", found.path, 0, found.location)
-        return Trace(
-            "every", False, f"nothing recorded: {reason}", found.path, 0, found.location, children=_filtered(rejected)
-        )
+        if args.get("where") is not None:
+            reason = _unmatched(found, args["where"], ctx)
+        else:
+            reason = f"nothing recorded: {reason}"
+        return Trace("every", False, reason, found.path, 0, found.location, children=_filtered(rejected))
     failed = [c for c in children if not c.passed]
     if failed:
         detail = "; ".join(f"{c.item}: {c.reason}" for c in failed[:5])
@@ -445,6 +515,40 @@ def op_every(args: dict, ctx: Context) -> Trace:
         found.location,
         children=tuple(children),
     )
+
+
+def _never(children: list[Trace]) -> str | None:
+    """One sentence for "no entry equals X": the values found, not one clause per entry.
+
+    `none of 6 entries in review.inputs qualifies: input is never audit_results:
+    found context_changes, objectives, ...` reads better than six clauses that
+    differ only in the value found. Only for plain failing comparisons of the
+    same path against the same expectation; anything else is listed per entry.
+    """
+    first = children[0]
+    if len(children) < 2 or first.op not in ("equals", "one_of"):
+        return None
+    same = all(
+        not c.children
+        and not c.passed
+        and not c.unknown
+        and (c.op, c.path, c.expected) == (first.op, first.path, first.expected)
+        for c in children
+    )
+    if not same:
+        return None
+    wanted = show(first.expected) if first.op == "equals" else "one of " + ", ".join(show(v) for v in first.expected)
+    one_place = len({c.location for c in children}) == 1
+
+    def value(child: Trace) -> str:
+        notes = [child.item] if child.item is not None and child.item != str(child.found) else []
+        notes += [] if one_place or child.location is None else [str(child.location)]
+        return show(child.found) + (f" ({', '.join(notes)})" if notes else "")
+
+    values = ", ".join(value(c) for c in children[:10])
+    more = f" and {len(children) - 10} more" if len(children) > 10 else ""
+    where = at(first.location) if one_place else ""
+    return f"`{first.path}` is never {wanted}: found {values}{more}{where}"
 
 
 def op_some(args: dict, ctx: Context) -> Trace:
@@ -468,9 +572,12 @@ def op_some(args: dict, ctx: Context) -> Trace:
     filtered = (*_undecided(maybes), *_filtered(rejected))
     if not children:
         reason = f"nothing recorded: no {which}entry in `{found.path}`{at(found.location)}"
+        if args.get("where") is not None:
+            reason = _unmatched(found, args["where"], ctx)
         return Trace("some", False, reason, found.path, 0, found.location, children=filtered, unknown=bool(maybes))
-    detail = "; ".join(f"{c.item}: {c.reason}" for c in children[:5])
-    reason = f"none of {len(children)} {which}entries in `{found.path}` qualifies: {detail}"
+    detail = _never(children) or "; ".join(f"{c.item}: {c.reason}" for c in children[:5])
+    more = f" (and {len(children) - 5} more)" if len(children) > 5 and not _never(children) else ""
+    reason = f"none of {len(children)} {which}entries in `{found.path}` qualifies: {detail}{more}"
     unknown = bool(maybes) or any(c.unknown for c in children)
     return Trace(
         "some",

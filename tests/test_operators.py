@@ -441,7 +441,10 @@ def test_every_where_matching_nothing_fails(one):
     every: {in: ai_systems, as: s, where: {equals: {path: s.lifecycle_stage, value: retired}}, check: {exists: s.id}}
     """
     result = one(check)
-    expect(result, "fail", "every", "nothing recorded", "no matching entries in `ai_systems`", location=SYSTEMS_LIST)
+    words = (
+        "no entry in `ai_systems` (registers/ai-systems.yaml:2) has `s.lifecycle_stage` equal to `retired`; 2 recorded"
+    )
+    expect(result, "fail", "every", words, location=SYSTEMS_LIST)
 
 
 def test_every_allow_empty_passes_on_an_empty_register(one):
@@ -476,7 +479,42 @@ def test_some_with_where_only_passes_on_a_matching_item(one):
 
 def test_some_with_where_only_fails_when_nothing_matches(one):
     result = one("some: {in: ai_systems, as: s, where: {equals: {path: s.owner, value: Zed}}}")
-    expect(result, "fail", "some", "nothing recorded", "no matching entry in `ai_systems`", location=SYSTEMS_LIST)
+    expect(
+        result,
+        "fail",
+        "some",
+        "no entry in `ai_systems`",
+        "has `s.owner` equal to `Zed`; 2 recorded",
+        location=SYSTEMS_LIST,
+    )
+
+
+def test_a_join_that_finds_nothing_names_the_value_sought_and_where_it_is_recorded(one):
+    check = """\
+    every:
+      in: ai_systems
+      as: system
+      check:
+        some: {in: ai_systems, as: other, where: {equals: {path: other.owner, same_as: system.name}}}
+    """
+    result = one(check)
+    expect(result, "fail", "every", "has `other.owner` equal to `system.name` `System A` (registers/ai-systems.yaml:3)")
+
+
+def test_some_over_an_empty_register_says_nothing_is_recorded(one):
+    result = one("some: {in: impact_assessments, as: a, where: {exists: a.id}}", EMPTY_ASSESSMENTS)
+    expect(result, "fail", "some", "nothing recorded: no entries in `impact_assessments`")
+
+
+def test_no_entry_equal_to_a_value_lists_the_values_found_once(one):
+    result = one("some: {in: ai_systems, as: s, check: {equals: {path: s.lifecycle_stage, value: retired}}}")
+    expect(
+        result,
+        "fail",
+        "some",
+        "`s.lifecycle_stage` is never `retired`: found `operation` (sys-a, ",
+        "`deployment` (sys-b, ",
+    )
 
 
 def test_some_sees_outer_names_for_a_join(one):
@@ -1009,3 +1047,17 @@ def test_a_heading_found_with_a_qualifier_says_how_it_is_written(one):
     policy = AI_POLICY + "\n## 3. Our commitments\n"
     result = one("document: {path: documents.ai_policy, headings: [Commitments]}", {"docs/ai-policy.md": policy})
     assert "heading `Commitments` found as `3. Our commitments`" in result.trace.children[0].reason
+
+
+def test_two_checks_failing_on_the_same_missing_fact_say_it_once(one):
+    later = "{not: {equals: {path: documents.ai_policy.next_review, value: 2027-01-01}}}"
+    check = f"all: [{{exists: documents.ai_policy.next_review}}, {later}]"
+    result = one(check)
+    assert result.status == "fail"
+    assert result.reason.count("next_review") == 1, result.reason
+
+
+def test_alternatives_failing_for_the_same_reason_list_it_once(one):
+    result = one("any: [{exists: documents.ai_policy.next_review}, {exists: documents.ai_policy.next_review}]")
+    expect(result, "fail", "any", "none of 2 alternatives holds")
+    assert result.reason.count("next_review") == 1, result.reason
