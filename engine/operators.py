@@ -10,6 +10,7 @@ where they were found. Nothing here executes code from a rule.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -737,7 +738,7 @@ def op_document(args: dict, ctx: Context) -> Trace:
         children.append(Trace("heading", ok, reason, found.path, heading if ok else None, location, heading))
     failed = [c for c in children if not c.passed]
     if failed:
-        reason = f"`{document.path}`: " + "; ".join(c.reason for c in failed)
+        reason = f"`{document.path}`: " + "; ".join(_document_gaps(document, failed))
         return Trace(
             "document", False, reason, found.path, document.path, document.location(), children=tuple(children)
         )
@@ -756,6 +757,36 @@ def op_document(args: dict, ctx: Context) -> Trace:
         document.location(),
         children=tuple(children),
     )
+
+
+def _document_gaps(document: Document, failed: list[Trace]) -> list[str]:
+    """A failing document's gaps, each kind said once: `front matter has no `owner`, `version``,
+    `headings `Scope`, `Method` missing`, with the nearest heading where one looks like a typo."""
+    gaps = []
+    absent = [c for c in failed if c.op == "field" and c.location == document.location()]
+    if absent:
+        names = ", ".join(f"`{c.path.rsplit('.', 1)[-1]}`" for c in absent)
+        gaps.append(f"front matter has no {names}{at(document.location())}")
+    gaps += [c.reason for c in failed if c.op == "field" and c not in absent]
+    missing = [c.expected for c in failed if c.op == "heading"]
+    if missing:
+        names = ", ".join(f"`{name}`" for name in missing)
+        noun = "heading" if len(missing) == 1 else "headings"
+        near = [_nearest_heading(document, name) for name in missing]
+        hints = "".join(f"; `{name}` may be {hint}" for name, hint in zip(missing, near, strict=True) if hint)
+        gaps.append(f"{noun} {names} missing{at(document.location())}{hints}")
+    return gaps
+
+
+def _nearest_heading(document: Document, wanted: str) -> str | None:
+    """The heading a misspelt or reworded section most likely is: `Scpoe` (docs/policy.md:12)."""
+    target = normalize_heading(wanted)
+    titles = {normalize_heading(title): line for line, title in document.titles.items()}
+    close = difflib.get_close_matches(target, list(titles), n=1, cutoff=0.75)
+    if not close:
+        return None
+    line = titles[close[0]]
+    return f"{show(document.titles[line])} ({document.path}:{line})"
 
 
 def op_attested(args: dict, ctx: Context) -> Trace:

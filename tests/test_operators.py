@@ -808,6 +808,33 @@ def test_document_fails_on_an_empty_front_matter_field(one):
     expect(result, "fail", "document", "`version`", location=at(POLICY, policy, "version:"))
 
 
+def test_a_document_missing_several_things_names_each_kind_once(one):
+    check = (
+        "document: {path: documents.ai_policy, fields: [owner, sponsor, board], headings: [Purpose, Risks, Metrics]}"
+    )
+    result = one(check)
+    expect(
+        result,
+        "fail",
+        "document",
+        f"`{POLICY}`: front matter has no `sponsor`, `board` ({POLICY}:1); ",
+        f"headings `Risks`, `Metrics` missing ({POLICY}:1)",
+    )
+    assert result.reason.count(f"({POLICY}:1)") == 2
+
+
+def test_a_missing_heading_points_at_the_heading_that_looks_like_a_typo(one):
+    policy = swap(AI_POLICY, "# Scope", "# Scpoe")
+    result = one("document: {path: documents.ai_policy, headings: [Scope]}", {POLICY: policy})
+    expect(
+        result,
+        "fail",
+        "document",
+        "heading `Scope` missing",
+        f"`Scope` may be `Scpoe` ({at(POLICY, policy, '# Scpoe')})",
+    )
+
+
 def test_document_fails_on_a_missing_heading(one):
     result = one("document: {path: documents.ai_policy, headings: [Purpose, Risks]}")
     expect(result, "fail", "document", "heading `Risks` missing", location=f"{POLICY}:1")
