@@ -36,6 +36,10 @@ class Document:
     def location(self) -> Location:
         return Location(self.path, 1)
 
+    def absence(self) -> str:
+        """Why a rule finds nothing in a document whose file is missing; said alike by every check."""
+        return f"document `{self.path}` does not exist"
+
     def __str__(self) -> str:
         return self.path
 

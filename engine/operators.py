@@ -118,7 +118,7 @@ def op_exists(args: dict, ctx: Context) -> Trace:
     found = resolve(args["path"], ctx)
     if isinstance(found.value, Document) and not found.value.exists:
         document = found.value
-        reason = f"`{document.path}` does not exist (named at {document.referenced_at})"
+        reason = f"{document.absence()}{at(document.referenced_at)}"
         return Trace("exists", False, reason, found.path, document.path, document.referenced_at, "a recorded value")
     if found.is_empty():
         if found.missing or found.note:  # absence is exactly what `exists` judges: a definite fail, not unknown
@@ -714,7 +714,7 @@ def op_document(args: dict, ctx: Context) -> Trace:
             found.location,
         )
     if not document.exists:
-        reason = f"`{document.path}` does not exist (named at {document.referenced_at})"
+        reason = f"{document.absence()}{at(document.referenced_at)}"
         return Trace("document", False, reason, found.path, document.path, document.referenced_at, "the file exists")
     children = []
     front = document.front or {}

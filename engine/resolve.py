@@ -102,7 +102,7 @@ def _step(
 ) -> tuple[object, Location | None, str | None]:
     if isinstance(value, Document):
         if not value.exists:
-            return MISSING, value.referenced_at, f"document `{value.path}` does not exist"
+            return MISSING, value.referenced_at, value.absence()
         front = value.front
         if front is None or part not in front:
             return MISSING, Location(value.path, 1), f"`{value.path}` front matter has no `{part}`"
