@@ -39,3 +39,21 @@ def test_fixture_verdicts_match_the_golden_file(golden):
     for key, fail in wanted.items():
         for words in fail["reason"]:
             assert words in fails[key]["reason"], (key, words, fails[key]["reason"])
+
+
+def test_the_readme_describes_each_sample_as_its_golden_file_has_it():
+    """The README's table of samples states gap counts; they must be the golden files' counts."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in readme.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[0].strip("`") in {f.stem for f in FILES}:
+            rows[cells[0].strip("`")] = cells[2]
+    assert set(rows) == {f.stem for f in FILES}, "every fixture has a row in the README's table of samples"
+    for golden in FILES:
+        fails = len(yaml.safe_load(golden.read_text(encoding="utf-8"))["fails"])
+        said = rows[golden.stem]
+        if fails == 0:
+            assert "passes every applicable rule" in said, (golden.stem, said)
+        elif said.split()[0].isdigit():
+            assert int(said.split()[0]) == fails, (golden.stem, said, fails)
