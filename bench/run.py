@@ -44,7 +44,7 @@ GENERATOR_SOURCES = [
     HERE / "documents.py",
     ROOT / "controls" / "catalog.yaml",
 ]
-API_FUNCTIONS = ("check", "report", "to_json")
+API_FUNCTIONS = ("check", "report", "iter_json")
 
 
 class RunFailed(Exception):
@@ -89,8 +89,9 @@ def child_parse(org: Path, gc_off: bool) -> None:
 def child_api(org: Path, out_json: Path) -> int:
     """The work of `annexa check --format json -o FILE`, through the Python API.
 
-    api.check evaluates; api.report and api.to_json are the JSON report,
-    so this does what the command does minus click and option parsing.
+    api.check evaluates; api.report and api.iter_json are the JSON report,
+    written piece by piece as the command writes it, so this does what the
+    command does minus click and option parsing.
     """
     import datetime as dt
 
@@ -101,7 +102,9 @@ def child_api(org: Path, out_json: Path) -> int:
         evaluation = api.check(org, dt.date.fromisoformat(AS_OF), [packs], builtin_rules=False)
     else:
         evaluation = api.check(org, as_of=dt.date.fromisoformat(AS_OF))
-    out_json.write_text(api.to_json(api.report(evaluation)), encoding="utf-8")
+    with out_json.open("w", encoding="utf-8") as stream:
+        for piece in api.iter_json(api.report(evaluation)):
+            stream.write(piece)
     return 0
 
 
@@ -219,7 +222,7 @@ def engine_mode(via: str) -> tuple[str | None, str]:
     if not _has_module("annexa"):
         return None, f"the annexa package is not importable from {sys.executable}; run: pip install -e {ROOT}"
     if via in ("auto", "api") and _api_usable():
-        return "api", "Python API (annexa.engine.api: check, report, to_json)"
+        return "api", "Python API (annexa.engine.api: check, report, iter_json)"
     if via in ("auto", "cli") and _has_module("annexa.cli"):
         return "cli", f"command line ({Path(sys.executable).name} -m annexa.cli check --format json -o FILE)"
     wanted = {"auto": "annexa.engine.api or annexa.cli", "api": "annexa.engine.api", "cli": "annexa.cli"}[via]

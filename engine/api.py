@@ -17,7 +17,7 @@ from .baseline import compare, load_baseline
 from .errors import AnnexaInputError, Diagnostic, FactsError, RulesError
 from .evaluate import STATUSES, Evaluation, Result, evaluate
 from .facts import Facts, load_facts
-from .report import build_report, to_json
+from .report import build_report, iter_json, to_json
 from .rollup import CONTROL_STATUSES, roll_up
 from .rules import SEVERITIES, Rule, RuleSet, load_rules
 
@@ -98,6 +98,7 @@ __all__ = [
     "compare",
     "evaluate",
     "gate",
+    "iter_json",
     "judge",
     "load_baseline",
     "load_facts",
