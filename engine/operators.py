@@ -327,25 +327,10 @@ def _compared(equals: Predicate, ctx: Context) -> str:
 
 
 def _unmatched(found: Found, where: Predicate, ctx: Context) -> str:
-    """Why a filtered quantifier found nothing: the register is empty, the value to match is not
-    recorded, or no entry is the one sought."""
+    """Why a filtered quantifier found nothing: the register is empty, or no entry is the one sought."""
     if not found.value:
         return f"nothing recorded: no entries in `{found.path}`{at(found.location)}"
-    key = _join_value(where)
-    if key is not None:
-        other = resolve(key, ctx)
-        if other.missing or other.value is None:
-            where_from = f"`{other.path}` is not recorded{at(other.location)}"
-            return f"{where_from}, so no entry in `{found.path}` can be matched to it"
     return f"no entry in `{found.path}`{at(found.location)} {_sought(where, ctx)}; {len(found.value)} recorded"
-
-
-def _join_value(where: Predicate) -> CompiledPath | None:
-    """The outer fact a join filter compares entries with (`same_as`), if it is one."""
-    first = where.args["of"][0] if where.operator.name == "all" else where
-    if first.operator.name == "some" and first.args.get("where") is not None:
-        first = first.args["where"]
-    return first.args.get("same_as") if first.operator.name == "equals" else None
 
 
 def _filtered(rejected: list[Trace]) -> tuple[Trace, ...]:
@@ -376,27 +361,37 @@ def _join_candidates(found: Found, name: str, where: Predicate | None, ctx: Cont
     (quadratic in the size of the organization). The full `where` still runs on
     each candidate, so the index changes only the cost, never the verdict.
     """
+    plan = _join_plan(name, where)
+    if plan is None:
+        return None
+    field, other, keys_of = plan
+    return _indexed(found, field, other, ctx, keys_of)
+
+
+def _join_plan(name: str, where: Predicate | None) -> tuple[str, CompiledPath, Callable] | None:
+    """For a filter that is a join: the entry field, the outer fact it must equal, and how to read the field's keys.
+
+    Two shapes are joins: `equals: {path: item.system, same_as: system.id}`
+    (possibly first in an `all`), and "the entries whose list names it",
+    `some: {in: item.systems, as: s, where: {equals: {path: s, same_as: system.id}}}`,
+    whose index maps each list element to the entries holding it.
+    """
     if where is None:
         return None
     equals = where
     if where.operator.name == "all" and where.args["of"][0].operator.name == "equals":
         equals = where.args["of"][0]
     if equals.operator.name == "some":
-        return _membership_candidates(found, name, equals, ctx)
+        return _membership_plan(name, equals)
     if equals.operator.name != "equals" or "same_as" not in equals.args:
         return None
     path, other = equals.args["path"], equals.args["same_as"]
     if path.head != name or len(path.rest) != 1 or other.head == name:
         return None
-    return _indexed(found, path.rest[0], other, ctx, lambda value: [value])
+    return path.rest[0], other, lambda value: [value]
 
 
-def _membership_candidates(found: Found, name: str, some: Predicate, ctx: Context) -> list[int] | None:
-    """The same index for `where: {some: {in: item.systems, as: s, where: {equals: {path: s, same_as: system.id}}}}`.
-
-    "The entries whose list names this system" is the other common join; its
-    index maps each list element to the entries holding it.
-    """
+def _membership_plan(name: str, some: Predicate) -> tuple[str, CompiledPath, Callable] | None:
     inner = some.args.get("where")
     collection = some.args["in"]
     if inner is None or some.args.get("check") is not None or collection.head != name or len(collection.rest) != 1:
@@ -406,7 +401,25 @@ def _membership_candidates(found: Found, name: str, some: Predicate, ctx: Contex
     path, other = inner.args["path"], inner.args["same_as"]
     if path.head != some.args["as"] or path.rest or other.head in (name, some.args["as"]):
         return None
-    return _indexed(found, collection.rest[0], other, ctx, lambda value: value if isinstance(value, list) else [])
+    return collection.rest[0], other, lambda value: value if isinstance(value, list) else []
+
+
+def _unjoinable(op: str, found: Found, name: str, where: Predicate | None, ctx: Context) -> Trace | None:
+    """A join on an outer fact that is not recorded: an unknown fail, said once, without judging every entry.
+
+    No entry can be shown to match a value nobody recorded, nor to miss it,
+    so the quantifier cannot be judged (`not` keeps it so). Scanning the
+    register to find that out, entry by entry, cost time in proportion to
+    the register for every subject: quadratic in the organization's size.
+    """
+    plan = _join_plan(name, where)
+    if plan is None or not found.value:
+        return None
+    other = resolve(plan[1], ctx)
+    if not (other.missing or other.value is None):
+        return None
+    reason = f"`{other.path}` is not recorded{at(other.location)}, so no entry in `{found.path}` can be matched to it"
+    return Trace(op, False, reason, found.path, None, found.location, unknown=True)
 
 
 def _indexed(found: Found, field: str, other: CompiledPath, ctx: Context, keys_of) -> list[int] | None:
@@ -444,6 +457,7 @@ def _labelled(trace: Trace, label: str) -> Trace:
 
 def op_count(args: dict, ctx: Context) -> Trace:
     found, problem = _collection("count", args, ctx)
+    problem = problem or _unjoinable("count", found, args["as"], args.get("where"), ctx)
     low, high = args.get("min"), args.get("max")
     expected = {"min": low, "max": high}
     if problem is not None:
@@ -480,6 +494,7 @@ def op_count(args: dict, ctx: Context) -> Trace:
 
 def op_every(args: dict, ctx: Context) -> Trace:
     found, problem = _collection("every", args, ctx)
+    problem = problem or _unjoinable("every", found, args["as"], args.get("where"), ctx)
     if problem is not None:
         return problem
     children = []
@@ -554,6 +569,7 @@ def _never(children: list[Trace]) -> str | None:
 
 def op_some(args: dict, ctx: Context) -> Trace:
     found, problem = _collection("some", args, ctx)
+    problem = problem or _unjoinable("some", found, args["as"], args.get("where"), ctx)
     if problem is not None:
         return problem
     check = args.get("check")

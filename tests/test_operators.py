@@ -1088,3 +1088,14 @@ def test_alternatives_failing_for_the_same_reason_list_it_once(one):
     result = one("any: [{exists: documents.ai_policy.next_review}, {exists: documents.ai_policy.next_review}]")
     expect(result, "fail", "any", "none of 2 alternatives holds")
     assert result.reason.count("next_review") == 1, result.reason
+
+
+def test_a_join_on_an_unrecorded_value_cannot_be_judged_and_says_which_value(one):
+    join = "{in: ai_systems, as: other, where: {equals: {path: other.owner, same_as: system.intended_use}}}"
+    result = one(f"every: {{in: ai_systems, as: system, check: {{some: {join}}}}}")
+    words = "so no entry in `ai_systems` can be matched to it"
+    expect(result, "fail", "every", "`system.intended_use` is not recorded", words)
+    inner = result.trace.children[0]
+    assert inner.op == "some" and inner.unknown and not inner.children  # said once, not once per entry
+    negated = one(f"every: {{in: ai_systems, as: system, check: {{not: {{some: {join}}}}}}}")
+    expect(negated, "fail", "every", "cannot be judged")  # not knowing which entry is meant is no evidence of none
