@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from .errors import did_you_mean
 from .facts import Facts, register_names
 from .located import FactMap, Location
-from .operators import not_a_collection, select
 from .resolve import Context, blank, resolve
 from .rules import Rule, RuleSet
+from .selection import not_a_collection, select
 from .trace import Trace, at
 
 STATUSES = ("pass", "fail", "blocked", "not_applicable", "waived")
