@@ -32,7 +32,11 @@ DESCRIBERS: dict[str, Callable[[dict], str]] = {
     "exists": lambda a: f"{_path(a['path'])} is recorded and not empty",
     "equals": lambda a: f"{_path(a['path'])} equals " + (_path(a["same_as"]) if "same_as" in a else f"`{a['value']}`"),
     "one_of": lambda a: f"{_path(a['path'])} is one of " + ", ".join(f"`{v}`" for v in a["values"]),
-    "matches": lambda a: f"{_path(a['path'])} matches the pattern `{a['pattern'].pattern}`",
+    "matches": lambda a: (
+        f"{_path(a['path'])} is {a['means']}"
+        if "means" in a
+        else f"{_path(a['path'])} matches the pattern `{a['pattern'].pattern}`"
+    ),
     "count": lambda a: (
         f"the number of {_items(a)} is "
         + " and ".join(

@@ -226,6 +226,17 @@ def op_matches(args: dict, ctx: Context) -> Trace:
             pattern.pattern,
         )
     passed = pattern.search(found.value) is not None
+    if "means" in args:  # the rule's plain words for what the pattern looks for
+        verb = args["means"] if passed else f"not {args['means']}"
+        return Trace(
+            "matches",
+            passed,
+            f"`{found.path}` {show(found.value)} is {verb}{at(found.location)}",
+            found.path,
+            found.value,
+            found.location,
+            args["means"],
+        )
     verb = "matches" if passed else "does not match"
     return Trace(
         "matches",
@@ -682,7 +693,9 @@ OPERATORS: dict[str, Operator] = {
             one_of=(frozenset({"value", "same_as"}),),
         ),
         Operator("one_of", op_one_of, {"path": "path", "values": "literals"}, frozenset({"path", "values"})),
-        Operator("matches", op_matches, {"path": "path", "pattern": "regex"}, frozenset({"path", "pattern"})),
+        Operator(
+            "matches", op_matches, {"path": "path", "pattern": "regex", "means": "str"}, frozenset({"path", "pattern"})
+        ),
         Operator(
             "count",
             op_count,

@@ -128,3 +128,20 @@ def test_every_named_document_the_builtin_rules_read_is_declared_by_the_mature_s
     assert len(named) >= 20
     manifest = yaml.safe_load((FIXTURES / "northwind-ai" / "aims.yaml").read_text(encoding="utf-8"))
     assert named <= set(manifest["documents"]), named - set(manifest["documents"])
+
+
+def test_explain_uses_a_patterns_plain_words_where_the_rule_gives_them(cli, make_pack):
+    pack = make_pack(
+        """\
+        - id: policy-named
+          control: A.2.2
+          title: The policy says it is about AI
+          severity: minor
+          check:
+            matches: {path: documents.ai_policy.title, pattern: "(?i)\\\\bAI\\\\b", means: a title that mentions AI}
+          remediation: Say so.
+        """
+    )
+    text = cli("explain", "policy-named", "--rules", pack, "--no-builtin-rules").stdout
+    assert "`documents.ai_policy.title` is a title that mentions AI" in text
+    assert "(?i)" not in text

@@ -323,6 +323,16 @@ def test_matches_fails_when_the_pattern_is_not_found(one):
     expect(result, "fail", "matches", "`Alice` does not match `^Bo`", location=OWNER)
 
 
+@pytest.mark.parametrize(
+    ("pattern", "status", "words"),
+    [("'^Al'", "pass", "is a name starting Al"), ("'^Bo'", "fail", "is not a name starting Al")],
+)
+def test_matches_says_what_the_pattern_means_in_the_rules_words(one, pattern, status, words):
+    result = one(f"matches: {{path: documents.ai_policy.owner, pattern: {pattern}, means: a name starting Al}}")
+    expect(result, status, "matches", f"`documents.ai_policy.owner` `Alice` {words}", location=OWNER)
+    assert "^" not in result.reason
+
+
 def test_matches_fails_on_a_value_that_is_not_text(one):
     result = one("matches: {path: documents.ai_policy.review_interval_days, pattern: '3'}")
     location = at(POLICY, AI_POLICY, "review_interval_days:")
