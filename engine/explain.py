@@ -133,22 +133,32 @@ def documents_read(ruleset: RuleSet) -> list[dict]:
     sections some rule checks and the rules that check them.
     """
     found: dict[str, dict] = {}
+    checks = {rule_id: list(_predicates(ruleset.rules[rule_id].check)) for rule_id in ruleset.order}
+    documents = {  # every path some rule treats as a document, by its text
+        p.args["path"].text: p.args["path"] for ps in checks.values() for p in ps if p.operator.name == "document"
+    }
     for rule_id in ruleset.order:
         rule = ruleset.rules[rule_id]
-        for predicate in _predicates(rule.check):
+        for predicate in checks[rule_id]:
             fields: list[str] = []
             headings: list[str] = []
             if predicate.operator.name == "document":
                 path = predicate.args["path"]
                 fields, headings = list(predicate.args.get("fields", ())), list(predicate.args.get("headings", ()))
-            else:
+            else:  # a front-matter field read through a path: documents.NAME.FIELD, or system.requirements.FIELD
+                read = [(p, d) for p in _paths(predicate) for d in documents if p.text.startswith(f"{d}.")]
                 named = [p for p in _paths(predicate) if p.head == "documents" and len(p.rest) >= 1]
-                if not named:
+                if read:
+                    path_read, document = read[0]
+                    fields = [path_read.text.removeprefix(f"{document}.").split(".")[0]]
+                    path = documents[document]
+                elif named:
+                    path = named[0]
+                    if len(path.rest) > 1:
+                        fields = [path.rest[1]]
+                    path = CompiledPath(f"documents.{path.rest[0]}", "documents", path.rest[:1])
+                else:
                     continue
-                path = named[0]
-                if len(path.rest) > 1:
-                    fields = [path.rest[1]]
-                path = CompiledPath(f"documents.{path.rest[0]}", "documents", path.rest[:1])
             entry = found.setdefault(
                 path.text,
                 {"document": path.text, "named": path.head == "documents", "fields": [], "headings": [], "rules": []},

@@ -95,6 +95,13 @@ DOCUMENT_PACK = """\
   for_each: {in: ai_systems, as: system}
   check: {document: {path: system.technical_documentation, headings: [Limitations]}}
   remediation: Write one.
+- id: model-cards-approved
+  control: A.6.2.7
+  title: Each model card was approved in the last year
+  severity: minor
+  for_each: {in: ai_systems, as: system}
+  check: {within_days: {path: system.technical_documentation.approved_on, days: 365}}
+  remediation: Approve it.
 """
 
 
@@ -113,9 +120,9 @@ def test_documents_lists_what_the_rules_read_named_documents_first(cli, make_pac
         {
             "document": "system.technical_documentation",
             "named": False,
-            "fields": [],
+            "fields": ["approved_on"],
             "headings": ["Limitations"],
-            "rules": ["model-cards"],
+            "rules": ["model-cards", "model-cards-approved"],
         },
     ]
     table = cli("documents", "--rules", pack, "--no-builtin-rules").stdout
