@@ -205,6 +205,9 @@ def check(path, as_of, output_format, output, fail_on, baseline, rule_dirs, no_b
     report = api.report(evaluation)
     if earlier is not None:
         report["baseline"] = api.compare(report, earlier, baseline)
+        note = api.baseline_mismatch(report, earlier, baseline)
+        if note:
+            click.echo(f"annexa: note: {note}", err=True)
     emit(render(output_format, report), output)
     failing = api.gate(report, fail_on)
     if failing:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Sequence
 from contextlib import contextmanager
 
-from .baseline import compare, load_baseline
+from .baseline import baseline_mismatch, compare, load_baseline
 from .errors import AnnexaInputError, Diagnostic, FactsError, RulesError
 from .evaluate import STATUSES, Evaluation, Result, evaluate
 from .facts import Facts, load_facts
@@ -93,6 +93,7 @@ __all__ = [
     "Rule",
     "RuleSet",
     "RulesError",
+    "baseline_mismatch",
     "build_report",
     "check",
     "compare",

@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .errors import Diagnostic, FactsError
+from .errors import Diagnostic, FactsError, safe_text
 
 GAP_STATUSES = ("fail", "blocked")
 READABLE_MAJOR_VERSIONS = ("1", "2")  # a baseline needs only rule, control, subject and status, which both have
@@ -61,6 +61,16 @@ def _gaps(report: dict) -> dict[str, dict]:
     return {
         fingerprint(r["rule"], r["control"], r["subject"]): r for r in report["results"] if r["status"] in GAP_STATUSES
     }
+
+
+def baseline_mismatch(report: dict, baseline: dict, source: str) -> str | None:
+    """A warning when the baseline is a report on another organization: every gap would look new."""
+    organization = baseline.get("organization")
+    theirs = organization.get("name") if isinstance(organization, dict) else None
+    ours = report["organization"]["name"]
+    if not isinstance(theirs, str) or theirs == ours:
+        return None
+    return f"the baseline `{safe_text(source)}` is a report on “{safe_text(theirs)}”, not “{safe_text(ours)}”"
 
 
 def compare(report: dict, baseline: dict, source: str) -> dict:

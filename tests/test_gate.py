@@ -93,6 +93,16 @@ def test_blocks_behind_a_waived_gap_do_not_fail_the_gate(tmp_path, cli):
     assert blocked["status"] == "blocked" and blocked["gating"] is False  # still reported, no longer gating
 
 
+def test_a_baseline_on_another_organization_is_named_in_a_note(tmp_path, cli):
+    report = tmp_path / "harbor.json"
+    cli("check", FIXTURES / "harbor-logistics", "--as-of", "2026-11-28", "--format", "json", "-o", report)
+    result = cli("check", FIXTURES / "northwind-ai", "--as-of", "2026-11-28", "--baseline", report)
+    note = f"annexa: note: the baseline `{report}` is a report on “Harbor Logistics”, not “Northwind Analytics”"
+    assert note in result.stderr
+    same = cli("check", FIXTURES / "harbor-logistics", "--as-of", "2026-11-28", "--baseline", report)
+    assert "is a report on" not in same.stderr
+
+
 def test_fail_on_new_needs_a_baseline(cli):
     result = cli("check", FIXTURES / "northwind-ai", "--fail-on", "new")
     assert result.exit_code == 2
