@@ -276,6 +276,10 @@ def validate(path, rule_dirs, no_builtin_rules) -> None:
     if facts is not None:
         items = sum(len(r) for r in facts.registers.values())
         click.echo(f"facts: {facts.organization_name}, {len(facts.registers)} registers, {items} entries, no errors")
+        from annexa.engine.evaluate import waivers_naming_no_rule
+
+        for note in waivers_naming_no_rule(ruleset, facts):
+            click.echo(f"note: {note.location}: {note.note}")
 
 
 @main.command()

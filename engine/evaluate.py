@@ -170,18 +170,29 @@ class _Waivers:
         note = Trace("waiver", False, expired, "waivers", waiver.item["id"], waiver.location, expected)
         result.trace = Trace("expired_waiver", False, result.reason, children=(note, result.trace))
 
+    def unknown_targets(self, ruleset: RuleSet) -> list[WaiverNote]:
+        """Waivers naming a rule or control no loaded rule has: found without evaluating (`annexa validate`)."""
+        notes = []
+        for waiver in self.items:
+            item = waiver.item
+            target = item.get("rule") or item.get("control")
+            if not any(self._targets(item, rule) for rule in ruleset.rules.values()):
+                hint = did_you_mean(target, [*ruleset.rules, *{r.control for r in ruleset.rules.values()}])
+                note = f"waiver `{item['id']}` names `{target}`, which matches no loaded rule"
+                notes.append(WaiverNote(item["id"], waiver.location, f"{note} ({hint})" if hint else note))
+        return notes
+
     def notes(self, ruleset: RuleSet, subjects: dict[str, set[str | None]]) -> list[WaiverNote]:
         """Waivers that match no rule, no subject, or no failing result: each a likely mistake."""
+        unknown = {note.waiver: note for note in self.unknown_targets(ruleset)}
         notes = []
         for waiver in self.items:
             item = waiver.item
             target = item.get("rule") or item.get("control")
             rule_ids = [r for r, rule in ruleset.rules.items() if self._targets(item, rule)]
             subject = item.get("subject")
-            if not rule_ids:
-                hint = did_you_mean(target, [*ruleset.rules, *{r.control for r in ruleset.rules.values()}])
-                note = f"waiver `{item['id']}` names `{target}`, which matches no loaded rule"
-                notes.append(WaiverNote(item["id"], waiver.location, f"{note} ({hint})" if hint else note))
+            if item["id"] in unknown:
+                notes.append(unknown[item["id"]])
             elif subject is not None and not any(subject in subjects.get(r, ()) for r in rule_ids):
                 known = [str(s) for r in rule_ids for s in subjects.get(r, ()) if s is not None]
                 hint = did_you_mean(subject, known)
@@ -392,9 +403,14 @@ class Evaluator:
         return Evaluation(self.as_of, self.facts, self.ruleset, results, notes)
 
 
+def waivers_naming_no_rule(ruleset: RuleSet, facts: Facts) -> list[WaiverNote]:
+    """Waivers whose rule or control no loaded rule has, before any evaluation (`annexa validate`)."""
+    return _Waivers(facts, dt.date.today()).unknown_targets(ruleset)
+
+
 def evaluate(ruleset: RuleSet, facts: Facts, as_of: dt.date) -> Evaluation:
     """Judge every rule against the facts as of a date (pin it in tests and CI)."""
     return Evaluator(ruleset, facts, as_of).run()
 
 
-__all__ = ["STATUSES", "Evaluation", "Result", "WaiverNote", "evaluate"]
+__all__ = ["STATUSES", "Evaluation", "Result", "WaiverNote", "evaluate", "waivers_naming_no_rule"]

@@ -15,7 +15,7 @@ import pytest
 
 from annexa.cli import main
 
-from conftest import FIXTURES
+from conftest import FIXTURES, MANIFEST
 
 AS_OF = "2026-11-28"
 
@@ -238,6 +238,21 @@ def test_validate_builtin_fixtures_is_clean(cli, fixture: str) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("no errors") == 2, result.stdout
     assert result.stderr == ""
+
+
+def test_validate_notes_a_waiver_that_names_no_loaded_rule(cli, make_repo) -> None:
+    manifest = MANIFEST.replace("registers:\n", "registers:\n  waivers: registers/waivers.yaml\n")
+    waivers = (
+        "waivers:\n  - id: wv-1\n    rule: a2.4-policy-reviewd\n    owner: Alice\n    approved_by: Carol\n"
+        "    justification: The review is booked for January.\n    expires_on: 2027-02-01\n"
+    )
+    repo = make_repo({"aims.yaml": manifest, "registers/waivers.yaml": waivers})
+    result = cli("validate", repo)
+    assert result.exit_code == 0, result.stderr  # a note, not an error: the facts are well formed
+    assert (
+        "note: registers/waivers.yaml:2: waiver `wv-1` names `a2.4-policy-reviewd`, which matches no loaded rule "
+        "(did you mean `a2.4-policy-reviewed`?)"
+    ) in result.stdout
 
 
 CYCLE = """\
