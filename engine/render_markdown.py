@@ -133,19 +133,23 @@ def _gap_section(control: dict, results: list[dict], rules: dict[str, dict]) -> 
         for r in results
     )
     yield from _table(("status", "severity", "rule", "subject", "reason", "where"), rows)
-    seen: set[str] = set()
+    by_rule: dict[str, list[dict]] = {}
     for result in results:
-        if result["rule"] in seen:
-            continue
-        seen.add(result["rule"])
-        rule = rules[result["rule"]]
+        by_rule.setdefault(result["rule"], []).append(result)
+    for rule_id, own in by_rule.items():
+        rule = rules[rule_id]
         yield ""
         yield f"{code(rule['id'])} — {inline(rule['title'])} ({rule['severity']})"
         yield ""
         if rule["evidence"]:
             yield "- evidence expected:"
             yield from (f"  - {inline(item)}" for item in rule["evidence"])
-        yield f"- remediation: {inline(rule['remediation'])}"
+        causes = sorted({r["root_cause"] for r in own if r["status"] == "blocked" and "root_cause" in r})
+        if causes and all(r["status"] == "blocked" for r in own):
+            # nothing of its own was judged: what to do first is the root cause, not this rule's remedy
+            yield "- remediation: not judged yet; first close " + ", ".join(code(c) for c in causes)
+        else:
+            yield f"- remediation: {inline(rule['remediation'])}"
     yield ""
 
 
