@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from annexa.engine import api
 from annexa.engine.errors import AnnexaInputError
 from annexa.engine.located import FactMap
+from annexa.engine.resolve import blank
 from annexa.engine.schema_store import compiler
 from annexa.engine.validation import validate
 
@@ -240,3 +241,19 @@ def test_the_published_schema_copies_are_current():
     for name in ("facts", "rules", "report"):
         published = (REPO_ROOT / "docs" / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
         assert published == as_json(name), f"run: annexa schema {name} > docs/schemas/{name}.schema.json"
+
+
+_NO_WORDS = st.text(alphabet=st.characters(categories=("P", "S", "Z")), max_size=12)
+_PLACEHOLDERS = st.sampled_from(["TBD", "tbc", "TODO", "n/a", "N/A", "xxx", "to be decided", "FIXME", "placeholder"])
+
+
+@given(st.one_of(_NO_WORDS, st.tuples(_NO_WORDS, _PLACEHOLDERS, _NO_WORDS).map("".join)))
+def test_text_without_words_or_with_only_a_placeholder_is_never_evidence(text):
+    assert blank(text)
+    assert blank([text, text])
+
+
+@given(st.from_regex(r"[A-Za-z]{2,10}[0-9]{1,3}|[0-9]{2,4}|Owner [A-Z][a-z]{2,8}", fullmatch=True))
+def test_text_that_says_something_is_not_blank(text):
+    assert not blank(text)
+    assert not blank(f" {text} ")
