@@ -157,11 +157,13 @@ def _join_candidates(found: Found, name: str, where: Predicate | None, ctx: Cont
     return _indexed(found, field, other, ctx, keys_of)
 
 
-def _join_plan(name: str, where: Predicate | None) -> tuple[str, CompiledPath, Callable] | None:
+def _join_plan(name: str, where: Predicate | None) -> tuple[str | None, CompiledPath, Callable] | None:
     """For a filter that is a join: the entry field, the outer fact it must equal, and how to read the field's keys.
 
-    Two shapes are joins: `equals: {path: item.system, same_as: system.id}`
-    (possibly first in an `all`), and "the entries whose list names it",
+    Three shapes are joins: `equals: {path: item.system, same_as: system.id}`
+    (possibly first in an `all`); membership in a list of plain values,
+    `equals: {path: covered, same_as: system.id}` over `scope.systems` (the
+    field is the entry itself, None); and "the entries whose list names it",
     `some: {in: item.systems, as: s, where: {equals: {path: s, same_as: system.id}}}`,
     whose index maps each list element to the entries holding it.
     """
@@ -175,9 +177,9 @@ def _join_plan(name: str, where: Predicate | None) -> tuple[str, CompiledPath, C
     if equals.operator.name != "equals" or "same_as" not in equals.args:
         return None
     path, other = equals.args["path"], equals.args["same_as"]
-    if path.head != name or len(path.rest) != 1 or other.head == name:
+    if path.head != name or len(path.rest) > 1 or other.head == name:
         return None
-    return path.rest[0], other, lambda value: [value]
+    return (path.rest[0] if path.rest else None), other, lambda value: [value]
 
 
 def _membership_plan(name: str, some: Predicate) -> tuple[str, CompiledPath, Callable] | None:
@@ -211,8 +213,11 @@ def unjoinable(op: str, found: Found, name: str, where: Predicate | None, ctx: C
     return Trace(op, False, reason, found.path, None, found.location, unknown=True)
 
 
-def _indexed(found: Found, field: str, other: CompiledPath, ctx: Context, keys_of) -> list[int] | None:
-    """Candidates whose `field` (or an element of it) equals the outer value; an entry without it never matches."""
+def _indexed(found: Found, field: str | None, other: CompiledPath, ctx: Context, keys_of) -> list[int] | None:
+    """Candidates whose `field` (or an element of it; the entry itself when None) equals the outer value.
+
+    An entry without the field never matches.
+    """
     target = resolve(other, ctx)
     wanted = _join_key(target.value)
     if target.missing or wanted is None:
@@ -222,9 +227,13 @@ def _indexed(found: Found, field: str, other: CompiledPath, ctx: Context, keys_o
     if index is None:
         index = {}
         for position, item in enumerate(found.value):
-            if not isinstance(item, dict) or field not in item:
+            if field is None:
+                value_of = item
+            elif isinstance(item, dict) and field in item:
+                value_of = item[field]
+            else:
                 continue
-            for value in keys_of(item[field]):
+            for value in keys_of(value_of):
                 key = _join_key(value)
                 if key is not None:
                     positions = index.setdefault(key, [])

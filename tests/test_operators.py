@@ -1109,3 +1109,20 @@ def test_a_join_on_an_unrecorded_value_cannot_be_judged_and_says_which_value(one
     assert inner.op == "some" and inner.unknown and not inner.children  # said once, not once per entry
     negated = one(f"every: {{in: ai_systems, as: system, check: {{not: {{some: {join}}}}}}}")
     expect(negated, "fail", "every", "cannot be judged")  # not knowing which entry is meant is no evidence of none
+
+
+def test_membership_in_a_list_of_plain_values_is_judged_per_entry(one):
+    manifest = MANIFEST.replace(
+        "  statement: All AI systems of Test Org.\n", "  statement: Only A.\n  systems: [sys-a]\n"
+    )
+    check = """\
+    every:
+      in: ai_systems
+      as: system
+      check: {some: {in: scope.systems, as: covered, where: {equals: {path: covered, same_as: system.id}}}}
+    """
+    result = one(check, {"aims.yaml": manifest})
+    expect(
+        result, "fail", "every", "1 of 2 in `ai_systems` fail", "sys-b", "has `covered` equal to `system.id` `sys-b`"
+    )
+    assert "sys-a:" not in result.reason
