@@ -145,7 +145,10 @@ def test_waivers_and_justified_exclusions_never_turn_a_pass_into_a_fail(files, e
     # nor make the CI gate stricter: a result that did not gate before does not gate after
     gating = {(r["rule"], r["subject"]) for r in changed["results"] if r["status"] in ("fail", "blocked")}
     before = {(r["rule"], r["subject"]) for r in base["results"] if r["status"] in ("fail", "blocked")}
-    assert gating - before == set()
+    # a rule over the Statement of Applicability gives one result per exclusion: recording the
+    # register splits a result that gated for the whole organization into results per entry
+    split = {(rule, subject) for rule, subject in gating if (rule, None) in before}
+    assert gating - before - split == set()
 
 
 def _as_json(value):
