@@ -108,20 +108,22 @@ def list_controls(ruleset: RuleSet) -> list[dict]:
     return listed
 
 
+def _arguments(predicate: Predicate) -> Iterator[object]:
+    """Every argument value of a predicate, the members of list arguments (`of`) one by one."""
+    for value in predicate.args.values():
+        yield from value if isinstance(value, (list, tuple)) else (value,)
+
+
 def _predicates(predicate: Predicate) -> Iterator[Predicate]:
     """The predicate and every predicate inside it (`of`, `check`, `where`), depth first."""
     yield predicate
-    for value in predicate.args.values():
-        for item in value if isinstance(value, (list, tuple)) else (value,):
-            if isinstance(item, Predicate):
-                yield from _predicates(item)
+    for item in _arguments(predicate):
+        if isinstance(item, Predicate):
+            yield from _predicates(item)
 
 
 def _paths(predicate: Predicate) -> Iterator[CompiledPath]:
-    for value in predicate.args.values():
-        for item in value if isinstance(value, (list, tuple)) else (value,):
-            if isinstance(item, CompiledPath):
-                yield item
+    return (item for item in _arguments(predicate) if isinstance(item, CompiledPath))
 
 
 def documents_read(ruleset: RuleSet) -> list[dict]:

@@ -117,6 +117,11 @@ def _applies_piece(results: list[Result], facts: Facts) -> str | None:
     return f"its rules apply to the organization's {_words(sorted(matching))} role" + ("s" if len(matching) > 1 else "")
 
 
+def _not_applicable_by_role(result: Result) -> bool:
+    """Not applicable because of a role or the AIMS scope (not an exclusion, nor nothing to check)."""
+    return result.status == "not_applicable" and result.trace.op == "applies"
+
+
 def _role_reasoning(results: list[Result], facts: Facts) -> tuple[bool, str | None, list[Location]]:
     """(applicable by role and scope, the derived reasoning, the facts it cites).
 
@@ -125,8 +130,8 @@ def _role_reasoning(results: list[Result], facts: Facts) -> tuple[bool, str | No
     A result with nothing to check (an empty register) does not count: a
     control does not stop applying because nothing has happened yet.
     """
-    by_role = [r for r in results if r.status == "not_applicable" and r.trace.op == "applies"]
-    others = [r for r in results if not (r.status == "not_applicable" and r.trace.op == "applies")]
+    by_role = [r for r in results if _not_applicable_by_role(r)]
+    others = [r for r in results if not _not_applicable_by_role(r)]
     if results and not others:
         piece, locations = _not_applicable_piece(by_role)
         return False, piece, locations
@@ -210,7 +215,7 @@ def _status(rolled: ControlStatus, results: list[Result], applicable: bool, just
     """
     if not applicable:
         return "not_applicable", f"excluded: {justification}"
-    if results and all(r.status == "not_applicable" and r.trace.op == "applies" for r in results):
+    if results and all(_not_applicable_by_role(r) for r in results):
         reason = f"declared applicable, but no rule judges it for the organization's roles and scope: {rolled.reason}"
         return "not_assessed", reason
     return rolled.status, rolled.reason
