@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -64,11 +66,47 @@ All AI systems.
 """
 
 
+# A per-system rule several tests judge: sys-a's owner is Alice (pass), sys-b's is Bob (fail).
+OWNER_IS_ALICE_RULE = """\
+- id: system-owner
+  control: A.3.2
+  title: Each AI system has an owner named Alice
+  severity: major
+  for_each: {in: ai_systems, as: system}
+  check: {equals: {path: system.owner, value: Alice}}
+  remediation: Name an owner.
+"""
+
+# A rule not yet in force on AS_OF: its fail is a warning.
+PENDING_POLICY_RULE = """\
+- id: t.policy-tags
+  control: A.2.2
+  title: The AI policy lists its tags
+  severity: major
+  effective_on: 2027-01-01
+  check: {exists: documents.ai_policy.tags}
+  remediation: Add tags.
+"""
+
+
 def report_of(path, rule_dirs=(), builtin: bool = True) -> dict:
     """The JSON report of a repository as of AS_OF: what every renderer test renders."""
     from annexa.engine import api
 
     return api.report(api.check(path, AS_OF, list(rule_dirs), builtin_rules=builtin))
+
+
+def renders_alike(render, fixture: Path, report: dict, tmp_path: Path) -> str:
+    """A renderer's output, checked to be the same on every call, from a fresh report and from a copy of
+    the repository elsewhere (no machine path leaks in), and to leave the report untouched."""
+    untouched = copy.deepcopy(report)
+    first = render(report)
+    assert report == untouched
+    assert render(report) == first
+    assert render(report_of(fixture)) == first
+    copied = shutil.copytree(fixture, tmp_path / "elsewhere" / fixture.name)
+    assert render(report_of(copied)) == first
+    return first
 
 
 def hostile_owner_report(make_repo, make_pack, text: str, rule_pack: str) -> dict:

@@ -7,7 +7,7 @@ import pytest
 from annexa.engine import api
 from annexa.engine.rollup import roll_up
 
-from conftest import AS_OF, MANIFEST
+from conftest import AS_OF, MANIFEST, OWNER_IS_ALICE_RULE
 
 POLICY_RULES = """\
 - id: policy-approved
@@ -25,14 +25,9 @@ POLICY_RULES = """\
   remediation: Review it.
 """
 
-PER_SYSTEM_RULES = """\
-- id: system-owner
-  control: A.3.2
-  title: Each AI system has an owner named Alice
-  severity: major
-  for_each: {in: ai_systems, as: system}
-  check: {equals: {path: system.owner, value: Alice}}
-  remediation: Name an owner.
+PER_SYSTEM_RULES = (
+    OWNER_IS_ALICE_RULE
+    + """\
 - id: system-changed
   control: A.6.2.2
   title: Each AI system records its last change
@@ -42,6 +37,7 @@ PER_SYSTEM_RULES = """\
   check: {exists: system.last_significant_change}
   remediation: Record it.
 """
+)
 
 DRAFT_POLICY = "---\nowner: Alice\nstatus: draft\nlast_reviewed: 2026-01-15\n---\n# Purpose\n"
 

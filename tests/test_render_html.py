@@ -18,7 +18,7 @@ import pytest
 from annexa.engine import api
 from annexa.engine.render_html import render_html
 
-from conftest import FIXTURES, REPO_ROOT, hostile_owner_report, report_of
+from conftest import FIXTURES, PENDING_POLICY_RULE, REPO_ROOT, hostile_owner_report, report_of
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -308,17 +308,7 @@ def test_new_gaps_warnings_and_fixed_gaps_are_shown(make_repo, make_pack):
     assert "Against the baseline <code>main.json</code> of 2026-11-28: 1 new," in html
     assert '<option value="new">' not in render_html(report_of(FIXTURES / "harbor-logistics"))
 
-    pending = make_pack(
-        """\
-- id: t.policy-tags
-  control: A.2.2
-  title: The AI policy lists its tags
-  severity: major
-  effective_on: 2027-01-01
-  check: {exists: documents.ai_policy.tags}
-  remediation: Add tags.
-"""
-    )
+    pending = make_pack(PENDING_POLICY_RULE)
     html = render_html(report_of(make_repo(), [pending], builtin=False))
     assert '<span class="mark">warning</span>' in html
     assert "<dt>in force from</dt><dd>2027-01-01</dd>" in html

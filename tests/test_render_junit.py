@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from annexa.engine.render_junit import render_junit, trace_lines, xml_text
 
-from conftest import AI_SYSTEMS, FIXTURES, report_of
+from conftest import AI_SYSTEMS, FIXTURES, OWNER_IS_ALICE_RULE, renders_alike, report_of
 
 JUNIT_XSD = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "junit.xsd"
 FIXTURE_NAMES = sorted(p.name for p in FIXTURES.iterdir() if (p / "aims.yaml").is_file())
@@ -158,20 +157,11 @@ def test_waived_and_not_yet_enforced_fails_are_skipped(reports):
 
 # YAML double-quoted: \" is a quote, \x07 a bell character, \x00 a NUL, \x1b an escape
 HOSTILE_OWNER = r'"Bob <b onclick=\"x\">&amp; & \"quoted\" \x07 bell \x00 nul \x1b[31m"'
-HOSTILE_RULE = """\
-- id: system-owner
-  control: A.3.2
-  title: Each AI system has an owner named Alice
-  severity: major
-  for_each: {in: ai_systems, as: system}
-  check: {equals: {path: system.owner, value: Alice}}
-  remediation: Name an owner.
-"""
 
 
 def test_a_hostile_fact_round_trips_as_text(make_repo, make_pack, junit_xsd):
     systems = AI_SYSTEMS.replace("owner: Bob", f"owner: {HOSTILE_OWNER}")
-    report = report_of(make_repo({"registers/ai-systems.yaml": systems}), [make_pack(HOSTILE_RULE)], False)
+    report = report_of(make_repo({"registers/ai-systems.yaml": systems}), [make_pack(OWNER_IS_ALICE_RULE)], False)
     fail = next(r for r in report["results"] if r["status"] == "fail")
     text = render_junit(report)
     validate_if_possible(junit_xsd, text)
@@ -201,13 +191,7 @@ def test_characters_xml_cannot_carry_are_escaped_wherever_they_come_from(reports
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 def test_rendering_is_deterministic_and_leaves_the_report_alone(name, reports, tmp_path):
-    report = reports[name]
-    untouched = copy.deepcopy(report)
-    first = render_junit(report)
-    assert report == untouched
-    assert render_junit(report) == first
-    copied = shutil.copytree(FIXTURES / name, tmp_path / "elsewhere" / name)
-    assert render_junit(report_of(copied)) == first
+    first = renders_alike(render_junit, FIXTURES / name, reports[name], tmp_path)
     assert first.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>')
     assert first.endswith("</testsuites>\n")
 

@@ -15,7 +15,7 @@ import pytest
 from annexa.engine import api
 from annexa.engine.render_markdown import render_markdown
 
-from conftest import FIXTURES, hostile_owner_report, report_of
+from conftest import FIXTURES, PENDING_POLICY_RULE, hostile_owner_report, report_of
 
 HOSTILE = "a | b\nc `x` \\ <script>alert(1)</script> *y* [z](http://e.test) $m$ &amp; ~s~ #h"
 GAPS = ("fail", "blocked", "waived")
@@ -241,17 +241,6 @@ def test_the_same_report_gives_the_same_bytes_even_after_a_json_round_trip():
     assert md.endswith(".\n") and not md.endswith("\n\n")
 
 
-PENDING_RULE = """\
-- id: t.policy-tags
-  control: A.2.2
-  title: The AI policy lists its tags
-  severity: major
-  effective_on: 2027-01-01
-  check: {exists: documents.ai_policy.tags}
-  remediation: Add tags.
-"""
-
-
 def baseline_report() -> dict:
     """Harbor Logistics against a baseline that had every gap but one, and one gap since fixed."""
     report = report_of(FIXTURES / "harbor-logistics")
@@ -281,7 +270,7 @@ def test_gaps_new_since_the_baseline_are_marked_and_fixed_ones_listed():
 
 
 def test_a_fail_of_a_rule_not_yet_in_force_is_a_warning(make_repo, make_pack):
-    md = render_markdown(report_of(make_repo(), [make_pack(PENDING_RULE)], builtin=False))
+    md = render_markdown(report_of(make_repo(), [make_pack(PENDING_POLICY_RULE)], builtin=False))
     row = next(cells(line) for line in md.split("\n") if line.startswith("| fail"))
     assert row[0] == "fail (warning)"
     assert row[4].startswith("not enforced until 2027-01-01: ")
